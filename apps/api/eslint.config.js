@@ -1,0 +1,3 @@
+import { appBoundaries, base } from '@gatehouse/config/eslint';
+
+export default [...base, appBoundaries];

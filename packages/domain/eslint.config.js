@@ -1,0 +1,3 @@
+import { base, domainBoundaries } from '@gatehouse/config/eslint';
+
+export default [...base, domainBoundaries];
