@@ -1,0 +1,104 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pinoHttp } from 'pino-http';
+import type { DataSource } from 'typeorm';
+import type { GraphQLContext } from './graphql/context.js';
+import { createFormatError } from './graphql/format-error.js';
+import { createLoaders } from './graphql/loaders.js';
+import { buildGatehouseSchema } from './graphql/schema.js';
+import { healthRouter } from './http/health.js';
+import { apiKeyFromHeaders } from './identity/api-key-secret.js';
+import { authenticateApiKey } from './identity/authenticate.js';
+import type { Logger } from './logger.js';
+import { createServices } from './services.js';
+
+export interface AppOptions {
+  dataSource: DataSource;
+  logger: Logger;
+  bodyLimitKb?: number;
+  introspection?: boolean;
+}
+
+export interface GatehouseApp {
+  readonly httpServer: http.Server;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stop accepting requests, finish those in flight, then stop Apollo. */
+  close(): Promise<void>;
+}
+
+export async function createApp(options: AppOptions): Promise<GatehouseApp> {
+  const { dataSource, logger } = options;
+  const services = createServices(dataSource);
+  const app = express();
+  const httpServer = http.createServer(app);
+  let shuttingDown = false;
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: await buildGatehouseSchema(),
+    formatError: createFormatError(logger),
+    introspection: options.introspection ?? true,
+    // Batched requests multiply the cost of one HTTP request; integrators send one operation.
+    allowBatchedHttpRequests: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  await apollo.start();
+
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  app.use(healthRouter(dataSource, () => shuttingDown));
+  app.use(
+    '/graphql',
+    express.json({ limit: `${options.bodyLimitKb ?? 512}kb` }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const key = apiKeyFromHeaders(req.headers);
+        const principal = key ? await authenticateApiKey(dataSource, key) : null;
+        return {
+          requestId: String(req.id),
+          principal,
+          logger: req.log,
+          dataSource,
+          services,
+          loaders: createLoaders(dataSource),
+        };
+      },
+    }),
+  );
+  // Malformed JSON and oversized bodies are the client's fault: say so in GraphQL's shape.
+  app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) logger.error({ err }, 'unhandled HTTP error');
+    const message = status === 413 ? 'Request body too large.' : status === 500 ? 'Internal error.' : `Bad request: ${err.message}`;
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  });
+
+  return {
+    httpServer,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => resolve(httpServer.address() as AddressInfo));
+      }),
+    close: async () => {
+      shuttingDown = true;
+      await apollo.stop();
+    },
+  };
+}

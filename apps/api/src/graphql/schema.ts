@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { isOperation } from '@gatehouse/domain';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { ApprovalResolver } from '../modules/approvals/approval.resolver.js';
+import { AuditResolver } from '../modules/audit/audit.resolver.js';
+import { ExceptionResolver } from '../modules/exceptions/exception.resolver.js';
+import { IdentityResolver } from '../modules/identity/identity.resolver.js';
+import { RunResolver } from '../modules/runs/run.resolver.js';
+import { WorkflowResolver, WorkflowVersionResolver } from '../modules/workflows/workflow.resolver.js';
+import { authorizeOperation } from './authorize.js';
+
+export async function buildGatehouseSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: [WorkflowResolver, WorkflowVersionResolver, RunResolver, ApprovalResolver, ExceptionResolver, AuditResolver, IdentityResolver],
+    globalMiddlewares: [authorizeOperation],
+    validate: false,
+  });
+  assertEveryOperationHasARoleEntry(schema);
+  return schema;
+}
+
+/** Fail at start, not in production traffic, if a root field was added without a role entry. */
+function assertEveryOperationHasARoleEntry(schema: GraphQLSchema): void {
+  const missing: string[] = [];
+  for (const type of [schema.getQueryType(), schema.getMutationType()]) {
+    for (const name of Object.keys(type?.getFields() ?? {})) {
+      if (!isOperation(name)) missing.push(`${type?.name}.${name}`);
+    }
+  }
+  if (missing.length > 0) throw new Error(`Operations without an entry in OPERATION_ROLES: ${missing.join(', ')}`);
+}

@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { createDataSource, resolveDatabase, runMigrations } from '@gatehouse/db';
+import { createApp } from './app.js';
+import { loadApiEnv } from './env.js';
+import { createLogger } from './logger.js';
+import { seedDemoData } from './seed/demo-data.js';
+import { seedDevPrincipals } from './seed/dev-principals.js';
+
+async function main(): Promise<void> {
+  const env = loadApiEnv();
+  const logger = createLogger(env.LOG_LEVEL);
+  const database = await resolveDatabase(env);
+  if (!env.DATABASE_URL) logger.info({ url: database.url.replace(/:[^:@/]+@/, ':***@') }, 'embedded PostgreSQL started');
+
+  const dataSource = createDataSource({ url: database.url, poolSize: env.DATABASE_POOL_SIZE });
+  await dataSource.initialize();
+  const applied = await runMigrations(dataSource);
+  logger.info({ applied: applied.length }, 'migrations applied');
+  if (env.SEED_DEV_PRINCIPALS) await seedDevPrincipals(dataSource);
+  if (env.SEED_DEMO_DATA) {
+    const seeded = await seedDemoData(dataSource);
+    if (seeded) logger.info(seeded, 'demo data seeded');
+  }
+
+  const app = await createApp({ dataSource, logger, bodyLimitKb: env.API_BODY_LIMIT_KB, introspection: env.NODE_ENV !== 'production' });
+  const address = await app.listen(env.API_PORT, env.API_HOST);
+  logger.info({ url: `http://${address.address}:${address.port}/graphql` }, 'Gatehouse API listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    const force = setTimeout(() => {
+      logger.error('graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, env.SHUTDOWN_GRACE_MS);
+    force.unref();
+    try {
+      await app.close();
+      await dataSource.destroy();
+      await database.stop();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  // The logger may not exist yet (bad environment): write plainly to stderr.
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

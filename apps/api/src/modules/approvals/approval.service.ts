@@ -1,0 +1,85 @@
+import { ApprovalEntity } from '@gatehouse/db';
+import {
+  DomainError,
+  decideApproval,
+  satisfiesApproverRole,
+  type Actor,
+  type Approval,
+  type ApprovalDecision,
+  type ApprovalStatus,
+  type JsonValue,
+} from '@gatehouse/domain';
+import type { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../graphql/connection.js';
+import { isUuid, loadWorkflow } from '../../persistence/loaders.js';
+import { fromApproval, toApproval } from '../../persistence/run.mapper.js';
+import { applyRunCommand, loadRun } from '../../persistence/run-store.js';
+import { inTransaction, recordEvents } from '../../persistence/transaction.js';
+
+export interface ApprovalFilter {
+  workflowKey?: string | null;
+  statuses?: ApprovalStatus[] | null;
+}
+
+export interface DecideCommand {
+  approvalId: string;
+  decision: ApprovalDecision;
+  reason?: string | null;
+  editedOutput?: JsonValue;
+}
+
+export class ApprovalService {
+  constructor(private readonly ds: DataSource) {}
+
+  /**
+   * The approval row is locked for the decision, so of two reviewers deciding at once the
+   * second waits, then finds the approval decided and gets CONFLICT: exactly one wins.
+   */
+  decide(actor: Actor, cmd: DecideCommand): Promise<Approval> {
+    if (!isUuid(cmd.approvalId)) throw new DomainError('not_found', `No approval with id ${cmd.approvalId}.`);
+    return inTransaction(this.ds, async (tx) => {
+      const row = await tx.findOne(ApprovalEntity, { where: { id: cmd.approvalId }, lock: { mode: 'pessimistic_write' } });
+      if (!row) throw new DomainError('not_found', `No approval with id ${cmd.approvalId}.`);
+      const now = new Date();
+      const decided = decideApproval(
+        toApproval(row),
+        { decision: cmd.decision, reason: cmd.reason ?? null, ...(cmd.editedOutput !== undefined ? { editedOutput: cmd.editedOutput } : {}) },
+        actor,
+        now,
+      );
+      await tx.save(ApprovalEntity, fromApproval(decided.state));
+      const run = await loadRun(tx, decided.state.runId, true);
+      const moved = await applyRunCommand(tx, run, decided.runCommand, actor, now, decided.state.id);
+      await recordEvents(tx, actor, [...decided.events, ...moved.events]);
+      return decided.state;
+    });
+  }
+
+  async get(id: string): Promise<Approval> {
+    const row = isUuid(id) ? await this.ds.getRepository(ApprovalEntity).findOne({ where: { id } }) : null;
+    if (!row) throw new DomainError('not_found', `No approval with id ${id}.`);
+    return toApproval(row);
+  }
+
+  async list(filter: ApprovalFilter, first: number | null | undefined, after: string | null | undefined): Promise<Connection<Approval>> {
+    const limit = pageSize(first);
+    const cursor = decodeCursor(after);
+    const qb = this.ds.getRepository(ApprovalEntity).createQueryBuilder('a');
+    if (filter.workflowKey) {
+      const workflow = await loadWorkflow(this.ds.manager, filter.workflowKey);
+      qb.andWhere('a.workflow_id = :wid', { wid: workflow.id });
+    }
+    qb.andWhere('a.status IN (:...statuses)', { statuses: filter.statuses?.length ? filter.statuses : ['pending'] });
+    if (cursor) qb.andWhere('(a.created_at, a.id) < (:cAt::timestamptz, :cId::uuid)', { cAt: String(cursor.sortValue), cId: cursor.id });
+    const rows = await qb.orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').take(limit + 1).getMany();
+    return toConnection(rows.map(toApproval), limit, (a) => encodeCursor(a.createdAt.toISOString(), a.id));
+  }
+}
+
+/** Why `actor` cannot decide `approval`, or null if they can: lets the console explain a disabled control. */
+export function decisionBlockedReason(approval: Approval, actor: Actor): string | null {
+  if (approval.status !== 'pending') return `Already ${approval.status}.`;
+  if (approval.requestedBy === actor.id) return 'You requested this approval; another reviewer must decide it.';
+  if (!satisfiesApproverRole(actor.role, approval.requiredRole)) return `Needs a ${approval.requiredRole} or higher.`;
+  return null;
+}

@@ -1,0 +1,44 @@
+import type { ApiKey } from '@gatehouse/domain';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { principalOf } from '../../graphql/authorize.js';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { ApiKeyType, CreatedApiKeyType } from './api-key.types.js';
+import { PrincipalType } from './principal.types.js';
+
+@Resolver(() => ApiKeyType)
+export class IdentityResolver {
+  @Query(() => PrincipalType, { description: 'Who the API key in this request belongs to.' })
+  me(@Ctx() ctx: GraphQLContext): PrincipalType {
+    const p = principalOf(ctx);
+    return { id: p.id, name: p.name, email: p.email, role: p.role };
+  }
+
+  @Query(() => [PrincipalType], { description: 'Active principals, e.g. to name workflow owners.' })
+  principals(@Ctx() ctx: GraphQLContext): Promise<PrincipalType[]> {
+    return ctx.services.identity.principals();
+  }
+
+  @Query(() => [ApiKeyType])
+  apiKeys(@Ctx() ctx: GraphQLContext): Promise<ApiKey[]> {
+    return ctx.services.identity.apiKeys();
+  }
+
+  @Mutation(() => CreatedApiKeyType, { description: 'Issue a key for a principal (id or email; default: yourself). The secret is returned once.' })
+  createApiKey(
+    @Arg('name', () => String) name: string,
+    @Arg('principal', () => String, { nullable: true }) principal: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return ctx.services.identity.createApiKey(principalOf(ctx), name, principal);
+  }
+
+  @Mutation(() => ApiKeyType)
+  revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ApiKey> {
+    return ctx.services.identity.revokeApiKey(principalOf(ctx), id);
+  }
+
+  @FieldResolver(() => PrincipalType, { nullable: true })
+  principal(@Root() k: ApiKey, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.principal.load(k.principalId);
+  }
+}

@@ -1,0 +1,139 @@
+import { ApprovalEntity, ExceptionItemEntity, RunEntity, ShadowOutcomeEntity, StepAttemptEntity } from '@gatehouse/db';
+import {
+  DomainError,
+  canonicalInput,
+  createRun,
+  recordHumanOutcome,
+  resolveIdempotentStart,
+  type Actor,
+  type Approval,
+  type ExceptionItem,
+  type JsonValue,
+  type Run,
+  type RunStatus,
+  type ShadowOutcome,
+  type StepAttempt,
+} from '@gatehouse/domain';
+import { createHash, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../graphql/connection.js';
+import { dispatchStep } from '../../persistence/dispatch.js';
+import { isUuid, loadPublishedVersion, loadWorkflow } from '../../persistence/loaders.js';
+import { fromRun, fromShadowOutcome, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt } from '../../persistence/run.mapper.js';
+import { applyRunCommand, loadRun } from '../../persistence/run-store.js';
+import { inTransaction, insertEntity, recordEvents } from '../../persistence/transaction.js';
+
+export interface StartRunCommand {
+  workflowKey: string;
+  input: unknown;
+  idempotencyKey: string;
+  externalRef?: string | null;
+}
+
+export interface RunFilter {
+  workflowKey?: string | null;
+  statuses?: RunStatus[] | null;
+  externalRef?: string | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+}
+
+export class RunService {
+  constructor(private readonly ds: DataSource) {}
+
+  /**
+   * Validates the input, then inserts the run and its first dispatch in ONE transaction.
+   * Same idempotency key + same input returns the existing run (also under a race: the
+   * unique index decides and the loser reads the winner's row).
+   */
+  start(actor: Actor, cmd: StartRunCommand): Promise<{ run: Run; replayed: boolean }> {
+    const inputHash = createHash('sha256').update(canonicalInput(cmd.input)).digest('hex');
+    return inTransaction(this.ds, async (tx) => {
+      const workflow = await loadWorkflow(tx, cmd.workflowKey);
+      const key = cmd.idempotencyKey.trim();
+      const existing = await tx.findOne(RunEntity, { where: { workflowId: workflow.id, idempotencyKey: key } });
+      if (existing) return { run: resolveIdempotentStart(toRun(existing), inputHash), replayed: true };
+
+      const version = await loadPublishedVersion(tx, workflow);
+      const { state, events } = createRun(workflow, version, { id: randomUUID(), input: cmd.input, inputHash, idempotencyKey: key, externalRef: cmd.externalRef ?? null }, actor, new Date());
+      const inserted = await tx.createQueryBuilder().insert().into(RunEntity).values(fromRun(state) as never).orIgnore().returning(['id']).execute();
+      if (inserted.raw.length === 0) {
+        // A concurrent request with the same key committed first.
+        const winner = await tx.findOneOrFail(RunEntity, { where: { workflowId: workflow.id, idempotencyKey: key } });
+        return { run: resolveIdempotentStart(toRun(winner), inputHash), replayed: true };
+      }
+      await dispatchStep(tx, { runId: state.id, stepId: state.currentStepId!, cause: 'started' });
+      await recordEvents(tx, actor, events.map((e) => ({ ...e, data: { ...e.data, workflowKey: workflow.key } })));
+      return { run: state, replayed: false };
+    });
+  }
+
+  cancel(actor: Actor, runId: string, reason: string): Promise<Run> {
+    if (!reason.trim()) throw new DomainError('invalid_input', 'Say why the run is cancelled (reason is required).', { field: 'reason' });
+    this.assertId(runId);
+    return inTransaction(this.ds, async (tx) => {
+      const run = await loadRun(tx, runId, true);
+      const { run: next, events } = await applyRunCommand(tx, run, { type: 'cancel', reason: reason.trim() }, actor, new Date());
+      await recordEvents(tx, actor, events);
+      return next;
+    });
+  }
+
+  recordHumanOutcome(actor: Actor, runId: string, outcome: JsonValue): Promise<ShadowOutcome> {
+    this.assertId(runId);
+    return inTransaction(this.ds, async (tx) => {
+      const run = await loadRun(tx, runId, true);
+      const existing = await tx.findOne(ShadowOutcomeEntity, { where: { runId } });
+      const { state, events } = recordHumanOutcome(run, existing ? toShadowOutcome(existing) : null, outcome, actor, new Date());
+      await insertEntity(tx, ShadowOutcomeEntity, fromShadowOutcome(state));
+      await recordEvents(tx, actor, events);
+      return state;
+    });
+  }
+
+  async get(runId: string): Promise<Run> {
+    this.assertId(runId);
+    return loadRun(this.ds.manager, runId);
+  }
+
+  async list(filter: RunFilter, first: number | null | undefined, after: string | null | undefined): Promise<Connection<Run>> {
+    const limit = pageSize(first);
+    const cursor = decodeCursor(after);
+    const qb = this.ds.getRepository(RunEntity).createQueryBuilder('r');
+    if (filter.workflowKey) {
+      const workflow = await loadWorkflow(this.ds.manager, filter.workflowKey);
+      qb.andWhere('r.workflow_id = :wid', { wid: workflow.id });
+    }
+    if (filter.statuses?.length) qb.andWhere('r.status IN (:...statuses)', { statuses: filter.statuses });
+    if (filter.externalRef) qb.andWhere('r.external_ref = :ref', { ref: filter.externalRef });
+    if (filter.createdAfter) qb.andWhere('r.created_at >= :after', { after: filter.createdAfter });
+    if (filter.createdBefore) qb.andWhere('r.created_at < :before', { before: filter.createdBefore });
+    if (cursor) qb.andWhere('(r.created_at, r.id) < (:cAt::timestamptz, :cId::uuid)', { cAt: String(cursor.sortValue), cId: cursor.id });
+    const rows = await qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC').take(limit + 1).getMany();
+    return toConnection(rows.map(toRun), limit, (r) => encodeCursor(r.createdAt.toISOString(), r.id));
+  }
+
+  async stepAttempts(runId: string): Promise<StepAttempt[]> {
+    const rows = await this.ds.getRepository(StepAttemptEntity).find({ where: { runId }, order: { startedAt: 'ASC', attempt: 'ASC' } });
+    return rows.map(toStepAttempt);
+  }
+
+  async approvals(runId: string): Promise<Approval[]> {
+    const rows = await this.ds.getRepository(ApprovalEntity).find({ where: { runId }, order: { createdAt: 'ASC' } });
+    return rows.map(toApproval);
+  }
+
+  async exceptions(runId: string): Promise<ExceptionItem[]> {
+    const rows = await this.ds.getRepository(ExceptionItemEntity).find({ where: { runId }, order: { createdAt: 'ASC' } });
+    return rows.map(toExceptionItem);
+  }
+
+  async shadowOutcome(runId: string): Promise<ShadowOutcome | null> {
+    const row = await this.ds.getRepository(ShadowOutcomeEntity).findOne({ where: { runId } });
+    return row ? toShadowOutcome(row) : null;
+  }
+
+  private assertId(runId: string): void {
+    if (!isUuid(runId)) throw new DomainError('not_found', `No run with id ${runId} (run ids are UUIDs).`, { runId });
+  }
+}

@@ -1,0 +1,70 @@
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ConnectionType } from '../../graphql/connection.js';
+import { RolloutStageEnum, RunStatusEnum } from '../../graphql/enums.js';
+import { JSONScalar } from '../../graphql/scalars.js';
+
+@ObjectType('StepAttempt', { description: 'One try at one step: the unit of the trace.' })
+export class StepAttemptType {
+  @Field(() => ID) id: string;
+  @Field(() => String) stepId: string;
+  @Field(() => Int) attempt: number;
+  @Field(() => String) status: string;
+  @Field(() => JSONScalar, { nullable: true }) input: unknown;
+  @Field(() => JSONScalar, { nullable: true }) output: unknown;
+  @Field(() => String, { nullable: true }) provider: string | null;
+  @Field(() => String, { nullable: true }) model: string | null;
+  @Field(() => String, { nullable: true }) promptVersion: string | null;
+  @Field(() => Int, { nullable: true }) tokensIn: number | null;
+  @Field(() => Int, { nullable: true }) tokensOut: number | null;
+  @Field(() => Float, { nullable: true }) costUsd: number | null;
+  @Field(() => Int, { nullable: true }) latencyMs: number | null;
+  @Field(() => Float, { nullable: true }) confidence: number | null;
+  @Field(() => JSONScalar, { nullable: true }) validation: unknown;
+  @Field(() => JSONScalar, { nullable: true }) error: unknown;
+  @Field(() => Date) startedAt: Date;
+  @Field(() => Date, { nullable: true }) finishedAt: Date | null;
+}
+
+@ObjectType('ShadowOutcome', { description: 'What the human did, compared with what the AI produced.' })
+export class ShadowOutcomeType {
+  @Field(() => ID) runId: string;
+  @Field(() => JSONScalar) humanOutcome: unknown;
+  @Field(() => JSONScalar, { nullable: true }) aiOutcome: unknown;
+  @Field(() => Boolean, { nullable: true, description: 'null while the AI has produced nothing to compare.' }) agreed: boolean | null;
+  @Field(() => Date) recordedAt: Date;
+}
+
+@ObjectType('Run', { description: 'One execution of a published workflow version for one input.' })
+export class RunType {
+  @Field(() => ID) id: string;
+  @Field(() => RolloutStageEnum, { description: 'Captured at start; later promotions do not change it.' }) mode: string;
+  @Field(() => RunStatusEnum) status: string;
+  @Field(() => JSONScalar) input: unknown;
+  @Field(() => String) idempotencyKey: string;
+  @Field(() => String, { nullable: true }) externalRef: string | null;
+  @Field(() => String, { nullable: true }) currentStepId: string | null;
+  @Field(() => JSONScalar, { nullable: true }) output: unknown;
+  @Field(() => JSONScalar, { nullable: true }) error: unknown;
+  @Field(() => String, { nullable: true }) cancelReason: string | null;
+  @Field(() => Date) createdAt: Date;
+  @Field(() => Date, { nullable: true }) startedAt: Date | null;
+  @Field(() => Date, { nullable: true }) finishedAt: Date | null;
+  @Field(() => Date) updatedAt: Date;
+}
+
+@ObjectType('StartRunPayload')
+export class StartRunPayload {
+  @Field(() => RunType) run: unknown;
+  @Field(() => Boolean, { description: 'true when this idempotency key had already started this run.' }) replayed: boolean;
+}
+
+@InputType('RunFilter')
+export class RunFilterInput {
+  @Field(() => String, { nullable: true }) workflowKey?: string | null;
+  @Field(() => [RunStatusEnum], { nullable: true }) statuses?: string[] | null;
+  @Field(() => String, { nullable: true }) externalRef?: string | null;
+  @Field(() => Date, { nullable: true }) createdAfter?: Date | null;
+  @Field(() => Date, { nullable: true }) createdBefore?: Date | null;
+}
+
+export const RunConnection = ConnectionType('Run', RunType);

@@ -1,0 +1,164 @@
+import { checkPublishReadiness, type Workflow, type WorkflowVersion } from '@gatehouse/domain';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { principalOf } from '../../graphql/authorize.js';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { RolloutStageEnum } from '../../graphql/enums.js';
+import { JSONObjectScalar } from '../../graphql/scalars.js';
+import { PrincipalType } from '../identity/principal.types.js';
+import {
+  CreateWorkflowInput,
+  PublishReadinessType,
+  UpdateWorkflowInput,
+  WorkflowType,
+  WorkflowVersionType,
+} from './workflow.types.js';
+
+@Resolver(() => WorkflowType)
+export class WorkflowResolver {
+  @Query(() => [WorkflowType], { description: 'Every workflow, by key.' })
+  workflows(@Ctx() ctx: GraphQLContext): Promise<Workflow[]> {
+    return ctx.services.workflows.list();
+  }
+
+  @Query(() => WorkflowType, { description: 'One workflow by key; NOT_FOUND if there is none.' })
+  workflow(@Arg('key', () => String) key: string, @Ctx() ctx: GraphQLContext): Promise<Workflow> {
+    return ctx.services.workflows.get(key);
+  }
+
+  @Mutation(() => WorkflowType)
+  createWorkflow(@Arg('input', () => CreateWorkflowInput) input: CreateWorkflowInput, @Ctx() ctx: GraphQLContext): Promise<Workflow> {
+    return ctx.services.workflows.create(principalOf(ctx), input);
+  }
+
+  @Mutation(() => WorkflowType, { description: 'Change name, description, outcome or owners (audited).' })
+  updateWorkflow(
+    @Arg('key', () => String) key: string,
+    @Arg('input', () => UpdateWorkflowInput) input: UpdateWorkflowInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Workflow> {
+    return ctx.services.workflows.update(principalOf(ctx), key, input);
+  }
+
+  @Mutation(() => WorkflowVersionType, { description: 'Create the next version from a definition and propose it for approval.' })
+  proposeWorkflowVersion(
+    @Arg('workflowKey', () => String) workflowKey: string,
+    @Arg('definition', () => JSONObjectScalar) definition: Record<string, unknown>,
+    @Arg('changeNote', () => String, { nullable: true }) changeNote: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<WorkflowVersion> {
+    return ctx.services.workflows.propose(principalOf(ctx), workflowKey, definition, changeNote);
+  }
+
+  @Mutation(() => WorkflowVersionType, { description: "By the workflow's change approver (or an admin), never the version's author." })
+  approveWorkflowVersion(
+    @Arg('workflowKey', () => String) workflowKey: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<WorkflowVersion> {
+    return ctx.services.workflows.approve(principalOf(ctx), workflowKey, version, note);
+  }
+
+  @Mutation(() => WorkflowVersionType)
+  rejectWorkflowVersion(
+    @Arg('workflowKey', () => String) workflowKey: string,
+    @Arg('version', () => Int) version: number,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<WorkflowVersion> {
+    return ctx.services.workflows.reject(principalOf(ctx), workflowKey, version, reason);
+  }
+
+  @Mutation(() => WorkflowType, { description: 'Publish an approved version; refused (PRECONDITION_FAILED) while any clarity item is missing.' })
+  publishWorkflowVersion(
+    @Arg('workflowKey', () => String) workflowKey: string,
+    @Arg('version', () => Int) version: number,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Workflow> {
+    return ctx.services.workflows.publish(principalOf(ctx), workflowKey, version);
+  }
+
+  @Mutation(() => WorkflowType, { description: 'Republish an earlier published version (default: the previous one).' })
+  rollbackWorkflow(
+    @Arg('workflowKey', () => String) workflowKey: string,
+    @Arg('reason', () => String) reason: string,
+    @Arg('toVersion', () => Int, { nullable: true }) toVersion: number | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Workflow> {
+    return ctx.services.workflows.rollback(principalOf(ctx), workflowKey, toVersion, reason);
+  }
+
+  @Mutation(() => WorkflowType, { description: 'Promote one stage at a time (shadow → draft → execute) or demote.' })
+  setRolloutStage(
+    @Arg('workflowKey', () => String) workflowKey: string,
+    @Arg('stage', () => RolloutStageEnum) stage: 'shadow' | 'draft' | 'execute',
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Workflow> {
+    return ctx.services.workflows.setStage(principalOf(ctx), workflowKey, stage, reason);
+  }
+
+  @Mutation(() => WorkflowType, { description: 'The kill switch.' })
+  pauseWorkflow(@Arg('workflowKey', () => String) workflowKey: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: GraphQLContext): Promise<Workflow> {
+    return ctx.services.workflows.pause(principalOf(ctx), workflowKey, reason);
+  }
+
+  @Mutation(() => WorkflowType)
+  resumeWorkflow(
+    @Arg('workflowKey', () => String) workflowKey: string,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Workflow> {
+    return ctx.services.workflows.resume(principalOf(ctx), workflowKey, reason);
+  }
+
+  @FieldResolver(() => PrincipalType, { nullable: true })
+  operationalOwner(@Root() w: Workflow, @Ctx() ctx: GraphQLContext) {
+    return w.owners.operationalOwnerId ? ctx.loaders.principal.load(w.owners.operationalOwnerId) : null;
+  }
+
+  @FieldResolver(() => PrincipalType, { nullable: true })
+  changeApprover(@Root() w: Workflow, @Ctx() ctx: GraphQLContext) {
+    return w.owners.changeApproverId ? ctx.loaders.principal.load(w.owners.changeApproverId) : null;
+  }
+
+  @FieldResolver(() => PrincipalType, { nullable: true })
+  failureReviewer(@Root() w: Workflow, @Ctx() ctx: GraphQLContext) {
+    return w.owners.failureReviewerId ? ctx.loaders.principal.load(w.owners.failureReviewerId) : null;
+  }
+
+  @FieldResolver(() => WorkflowVersionType, { nullable: true })
+  publishedVersion(@Root() w: Workflow, @Ctx() ctx: GraphQLContext) {
+    return w.publishedVersionId ? ctx.loaders.version.load(w.publishedVersionId) : null;
+  }
+
+  @FieldResolver(() => [WorkflowVersionType], { description: 'Newest first.' })
+  versions(@Root() w: Workflow, @Ctx() ctx: GraphQLContext): Promise<WorkflowVersion[]> {
+    return ctx.services.workflows.versions(w.id);
+  }
+}
+
+@Resolver(() => WorkflowVersionType)
+export class WorkflowVersionResolver {
+  @FieldResolver(() => PrincipalType)
+  author(@Root() v: WorkflowVersion, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.principal.load(v.authorId);
+  }
+
+  @FieldResolver(() => PrincipalType, { nullable: true })
+  approvedBy(@Root() v: WorkflowVersion, @Ctx() ctx: GraphQLContext) {
+    return v.approvedBy ? ctx.loaders.principal.load(v.approvedBy) : null;
+  }
+
+  @FieldResolver(() => PrincipalType, { nullable: true })
+  publishedBy(@Root() v: WorkflowVersion, @Ctx() ctx: GraphQLContext) {
+    return v.publishedBy ? ctx.loaders.principal.load(v.publishedBy) : null;
+  }
+
+  @FieldResolver(() => PublishReadinessType, { description: 'What still blocks publishing this version, all at once.' })
+  async publishReadiness(@Root() v: WorkflowVersion, @Ctx() ctx: GraphQLContext): Promise<PublishReadinessType> {
+    const workflow = await ctx.loaders.workflow.load(v.workflowId);
+    const missing = workflow ? checkPublishReadiness(workflow, v.definition, v.authorId) : [];
+    return { ready: missing.length === 0, missing };
+  }
+}

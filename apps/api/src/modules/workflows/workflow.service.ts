@@ -1,0 +1,237 @@
+import { WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
+import {
+  DomainError,
+  approveVersion,
+  createVersion,
+  createWorkflow,
+  pauseWorkflow,
+  previousPublished,
+  proposeVersion,
+  publishVersion,
+  rejectVersion,
+  resumeWorkflow,
+  rollbackTo,
+  setRolloutStage,
+  updateWorkflow,
+  type Actor,
+  type DomainEvent,
+  type Outcome,
+  type RolloutStage,
+  type Workflow,
+  type WorkflowOwners,
+  type WorkflowVersion,
+} from '@gatehouse/domain';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { loadPublishedVersion, loadVersion, loadWorkflow, resolvePrincipalRef } from '../../persistence/loaders.js';
+import { inTransaction, insertEntity, recordEvents, type Tx } from '../../persistence/transaction.js';
+import { fromVersion, fromWorkflow, toVersion, toWorkflow } from '../../persistence/workflow.mapper.js';
+
+export interface OwnerRefs {
+  operationalOwner?: string | null;
+  changeApprover?: string | null;
+  failureReviewer?: string | null;
+}
+
+export interface CreateWorkflowCommand {
+  key: string;
+  name: string;
+  description?: string | null;
+  outcome?: Outcome | null;
+  owners?: OwnerRefs | null;
+}
+
+export interface UpdateWorkflowCommand {
+  name?: string | null;
+  description?: string | null;
+  outcome?: Outcome | null;
+  owners?: OwnerRefs | null;
+}
+
+/** Workflow definitions, versions, rollout stage and the kill switch: load → domain → save → audit. */
+export class WorkflowService {
+  constructor(private readonly ds: DataSource) {}
+
+  async list(): Promise<Workflow[]> {
+    const rows = await this.ds.getRepository(WorkflowEntity).find({ order: { key: 'ASC' } });
+    return rows.map(toWorkflow);
+  }
+
+  async get(key: string): Promise<Workflow> {
+    return loadWorkflow(this.ds.manager, key);
+  }
+
+  async getById(id: string): Promise<Workflow | null> {
+    const row = await this.ds.getRepository(WorkflowEntity).findOne({ where: { id } });
+    return row ? toWorkflow(row) : null;
+  }
+
+  async versions(workflowId: string): Promise<WorkflowVersion[]> {
+    const rows = await this.ds.getRepository(WorkflowVersionEntity).find({ where: { workflowId }, order: { version: 'DESC' } });
+    return rows.map(toVersion);
+  }
+
+  async versionById(id: string): Promise<WorkflowVersion | null> {
+    const row = await this.ds.getRepository(WorkflowVersionEntity).findOne({ where: { id } });
+    return row ? toVersion(row) : null;
+  }
+
+  create(actor: Actor, cmd: CreateWorkflowCommand): Promise<Workflow> {
+    return inTransaction(this.ds, async (tx) => {
+      if (await tx.exists(WorkflowEntity, { where: { key: cmd.key } })) {
+        throw new DomainError('conflict', `A workflow with key "${cmd.key}" already exists; choose another key or update that one.`, { workflowKey: cmd.key });
+      }
+      const owners = await this.resolveOwners(tx, cmd.owners);
+      const { state, events } = createWorkflow(
+        { id: randomUUID(), key: cmd.key, name: cmd.name, description: cmd.description ?? '', outcome: cmd.outcome ?? null, owners },
+        actor,
+        new Date(),
+      );
+      await insertEntity(tx, WorkflowEntity, fromWorkflow(state));
+      await recordEvents(tx, actor, events);
+      return state;
+    });
+  }
+
+  update(actor: Actor, key: string, cmd: UpdateWorkflowCommand): Promise<Workflow> {
+    return this.change(actor, key, async (tx, workflow) => {
+      const owners = cmd.owners ? await this.resolveOwners(tx, cmd.owners) : undefined;
+      return updateWorkflow(
+        workflow,
+        {
+          ...(cmd.name != null ? { name: cmd.name } : {}),
+          ...(cmd.description != null ? { description: cmd.description } : {}),
+          ...(cmd.outcome !== undefined ? { outcome: cmd.outcome } : {}),
+          ...(owners ? { owners } : {}),
+        },
+        new Date(),
+      );
+    });
+  }
+
+  propose(actor: Actor, key: string, definition: unknown, changeNote: string | null | undefined): Promise<WorkflowVersion> {
+    return inTransaction(this.ds, async (tx) => {
+      // The workflow row lock serializes version numbering.
+      const workflow = await loadWorkflow(tx, key, true);
+      const { max } = (await tx
+        .createQueryBuilder(WorkflowVersionEntity, 'v')
+        .select('COALESCE(MAX(v.version), 0)', 'max')
+        .where('v.workflow_id = :id', { id: workflow.id })
+        .getRawOne<{ max: number }>()) ?? { max: 0 };
+      const now = new Date();
+      const draft = createVersion({ id: randomUUID(), workflowId: workflow.id, version: Number(max) + 1, definition, changeNote: changeNote ?? '' }, actor, now);
+      const proposed = proposeVersion(draft.state, actor);
+      await insertEntity(tx, WorkflowVersionEntity, fromVersion(proposed.state));
+      await recordEvents(tx, actor, [...draft.events, ...proposed.events].map((e) => withData(e, { workflowKey: key })));
+      return proposed.state;
+    });
+  }
+
+  approve(actor: Actor, key: string, version: number, note: string | null | undefined): Promise<WorkflowVersion> {
+    return this.decideVersion(actor, key, version, (workflow, v) => approveVersion(workflow, v, actor, new Date(), note ?? ''));
+  }
+
+  reject(actor: Actor, key: string, version: number, reason: string): Promise<WorkflowVersion> {
+    return this.decideVersion(actor, key, version, (workflow, v) => rejectVersion(workflow, v, actor, reason, new Date()));
+  }
+
+  publish(actor: Actor, key: string, version: number): Promise<Workflow> {
+    return inTransaction(this.ds, async (tx) => {
+      const workflow = await loadWorkflow(tx, key, true);
+      const target = await loadVersion(tx, workflow, version, true);
+      const current = await loadPublishedVersion(tx, workflow);
+      const result = publishVersion(workflow, target, current, actor, new Date());
+      return this.savePublish(tx, actor, result);
+    });
+  }
+
+  rollback(actor: Actor, key: string, targetVersion: number | null | undefined, reason: string): Promise<Workflow> {
+    return inTransaction(this.ds, async (tx) => {
+      const workflow = await loadWorkflow(tx, key, true);
+      const current = await loadPublishedVersion(tx, workflow);
+      let target: WorkflowVersion | null;
+      if (targetVersion != null) {
+        target = await loadVersion(tx, workflow, targetVersion, true);
+      } else {
+        const all = (await tx.find(WorkflowVersionEntity, { where: { workflowId: workflow.id } })).map(toVersion);
+        target = previousPublished(all);
+        if (!target) throw new DomainError('precondition_failed', `Workflow "${key}" has no earlier published version to roll back to.`);
+      }
+      const result = rollbackTo(workflow, target, current, actor, new Date(), reason);
+      return this.savePublish(tx, actor, result);
+    });
+  }
+
+  setStage(actor: Actor, key: string, stage: RolloutStage, reason: string): Promise<Workflow> {
+    return this.change(actor, key, async (_tx, workflow) => setRolloutStage(workflow, stage, reason, new Date()));
+  }
+
+  pause(actor: Actor, key: string, reason: string): Promise<Workflow> {
+    return this.change(actor, key, async (_tx, workflow) => pauseWorkflow(workflow, reason, new Date()));
+  }
+
+  resume(actor: Actor, key: string, reason: string | null | undefined): Promise<Workflow> {
+    return this.change(actor, key, async (_tx, workflow) => resumeWorkflow(workflow, reason ?? '', new Date()));
+  }
+
+  /** Lock the workflow, apply one domain transition, save it and audit it. */
+  private change(
+    actor: Actor,
+    key: string,
+    apply: (tx: Tx, workflow: Workflow) => Promise<{ state: Workflow; events: DomainEvent[] }>,
+  ): Promise<Workflow> {
+    return inTransaction(this.ds, async (tx) => {
+      const workflow = await loadWorkflow(tx, key, true);
+      const { state, events } = await apply(tx, workflow);
+      await tx.save(WorkflowEntity, fromWorkflow(state));
+      await recordEvents(tx, actor, events.map((e) => withData(e, { workflowKey: key })));
+      return state;
+    });
+  }
+
+  private decideVersion(
+    actor: Actor,
+    key: string,
+    version: number,
+    decide: (workflow: Workflow, version: WorkflowVersion) => { state: WorkflowVersion; events: DomainEvent[] },
+  ): Promise<WorkflowVersion> {
+    return inTransaction(this.ds, async (tx) => {
+      const workflow = await loadWorkflow(tx, key, true);
+      const target = await loadVersion(tx, workflow, version, true);
+      const { state, events } = decide(workflow, target);
+      await tx.save(WorkflowVersionEntity, fromVersion(state));
+      await recordEvents(tx, actor, events.map((e) => withData(e, { workflowKey: key })));
+      return state;
+    });
+  }
+
+  private async savePublish(
+    tx: Tx,
+    actor: Actor,
+    result: { workflow: Workflow; published: WorkflowVersion; superseded: WorkflowVersion | null; events: DomainEvent[] },
+  ): Promise<Workflow> {
+    if (result.superseded) await tx.save(WorkflowVersionEntity, fromVersion(result.superseded));
+    await tx.save(WorkflowVersionEntity, fromVersion(result.published));
+    await tx.save(WorkflowEntity, fromWorkflow(result.workflow));
+    await recordEvents(tx, actor, result.events.map((e) => withData(e, { workflowKey: result.workflow.key })));
+    return result.workflow;
+  }
+
+  private async resolveOwners(tx: Tx, refs: OwnerRefs | null | undefined): Promise<Partial<WorkflowOwners>> {
+    const owners: Partial<WorkflowOwners> = {};
+    if (!refs) return owners;
+    const resolve = async (ref: string | null | undefined, field: string) =>
+      ref === undefined ? undefined : ref === null ? null : (await resolvePrincipalRef(tx, ref, field)).id;
+    const operational = await resolve(refs.operationalOwner, 'owners.operationalOwner');
+    const approver = await resolve(refs.changeApprover, 'owners.changeApprover');
+    const reviewer = await resolve(refs.failureReviewer, 'owners.failureReviewer');
+    if (operational !== undefined) owners.operationalOwnerId = operational;
+    if (approver !== undefined) owners.changeApproverId = approver;
+    if (reviewer !== undefined) owners.failureReviewerId = reviewer;
+    return owners;
+  }
+}
+
+function withData(event: DomainEvent, extra: Record<string, unknown>): DomainEvent {
+  return { ...event, data: { ...event.data, ...extra } };
+}

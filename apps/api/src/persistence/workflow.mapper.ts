@@ -1,0 +1,84 @@
+import { WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
+import type { Outcome, RolloutStage, VersionStatus, Workflow, WorkflowDefinition, WorkflowVersion } from '@gatehouse/domain';
+
+export function toWorkflow(e: WorkflowEntity): Workflow {
+  return {
+    id: e.id,
+    key: e.key,
+    name: e.name,
+    description: e.description,
+    outcome: (e.outcome as Outcome | null) ?? null,
+    owners: {
+      operationalOwnerId: e.operationalOwnerId,
+      changeApproverId: e.changeApproverId,
+      failureReviewerId: e.failureReviewerId,
+    },
+    rolloutStage: e.rolloutStage as RolloutStage,
+    paused: e.paused,
+    pausedReason: e.pausedReason,
+    publishedVersionId: e.publishedVersionId,
+    createdBy: e.createdBy,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
+}
+
+export function fromWorkflow(w: Workflow): WorkflowEntity {
+  return Object.assign(new WorkflowEntity(), {
+    id: w.id,
+    key: w.key,
+    name: w.name,
+    description: w.description,
+    outcome: w.outcome,
+    operationalOwnerId: w.owners.operationalOwnerId,
+    changeApproverId: w.owners.changeApproverId,
+    failureReviewerId: w.owners.failureReviewerId,
+    rolloutStage: w.rolloutStage,
+    paused: w.paused,
+    pausedReason: w.pausedReason,
+    publishedVersionId: w.publishedVersionId,
+    createdBy: w.createdBy,
+    createdAt: w.createdAt,
+    updatedAt: w.updatedAt,
+  });
+}
+
+export function toVersion(e: WorkflowVersionEntity): WorkflowVersion {
+  return {
+    id: e.id,
+    workflowId: e.workflowId,
+    version: e.version,
+    status: e.status as VersionStatus,
+    definition: e.definition as unknown as WorkflowDefinition,
+    changeNote: e.changeNote,
+    authorId: e.authorId,
+    approvedBy: e.approvedBy,
+    approvedAt: e.approvedAt,
+    rejectedBy: e.rejectedBy,
+    rejectedAt: e.rejectedAt,
+    rejectionReason: e.rejectionReason,
+    publishedBy: e.publishedBy,
+    publishedAt: e.publishedAt,
+    createdAt: e.createdAt,
+  };
+}
+
+export function fromVersion(v: WorkflowVersion): WorkflowVersionEntity {
+  return Object.assign(new WorkflowVersionEntity(), {
+    id: v.id,
+    workflowId: v.workflowId,
+    version: v.version,
+    status: v.status,
+    definition: v.definition,
+    changeNote: v.changeNote,
+    authorId: v.authorId,
+    approvedBy: v.approvedBy,
+    approvedAt: v.approvedAt,
+    rejectedBy: v.rejectedBy,
+    rejectedAt: v.rejectedAt,
+    rejectionReason: v.rejectionReason,
+    publishedBy: v.publishedBy,
+    publishedAt: v.publishedAt,
+    createdAt: v.createdAt,
+  });
+}

@@ -1,0 +1,74 @@
+import { WorkflowEntity } from '@gatehouse/db';
+import type { DataSource } from 'typeorm';
+import { gateRunForApproval, raiseRunException } from '../persistence/run-progress.js';
+import { createServices } from '../services.js';
+import { INVOICE_APPROVAL, SUPPORT_TRIAGE } from './demo-workflows.js';
+import { devPrincipal } from './dev-principals.js';
+
+/**
+ * Demo workflows and runs, created through the real services so every step is validated and
+ * audited exactly as a person's would be. Skipped when the demo workflows already exist.
+ */
+export async function seedDemoData(ds: DataSource): Promise<{ workflows: number; runs: number } | null> {
+  if (await ds.getRepository(WorkflowEntity).exists({ where: { key: 'support-triage' } })) return null;
+  const s = createServices(ds);
+  const owner = devPrincipal('gh_dev_owner');
+  const approver = devPrincipal('gh_dev_approver');
+  const integrator = devPrincipal('gh_dev_integrator');
+  const owners = { operationalOwner: owner.email, changeApprover: approver.email, failureReviewer: devPrincipal('gh_dev_reviewer').email };
+
+  await s.workflows.create(owner, {
+    key: 'support-triage',
+    name: 'Support ticket triage',
+    description: 'Classifies incoming tickets and drafts the first reply.',
+    outcome: { statement: 'Customers get a correct first reply faster.', targetMetric: 'median time to first reply under 2h' },
+    owners,
+  });
+  await s.workflows.propose(owner, 'support-triage', SUPPORT_TRIAGE, 'First version: rules classifier and reviewed replies.');
+  await s.workflows.approve(approver, 'support-triage', 1, 'Looks right; boundary excludes refunds.');
+  await s.workflows.publish(owner, 'support-triage', 1);
+  await s.workflows.setStage(owner, 'support-triage', 'draft', 'Shadow agreement was good on the pilot tickets.');
+  await s.workflows.setStage(owner, 'support-triage', 'execute', 'Draft replies were approved unchanged for two weeks.');
+
+  await s.workflows.create(owner, {
+    key: 'invoice-approval',
+    name: 'Supplier invoice approval',
+    description: 'Categorises invoices and schedules payment after sign-off.',
+    outcome: { statement: 'Invoices are paid on time without duplicate payments.', targetMetric: 'on-time payment rate above 98%' },
+    owners,
+  });
+  await s.workflows.propose(owner, 'invoice-approval', INVOICE_APPROVAL, 'Shadow pilot.');
+  await s.workflows.approve(approver, 'invoice-approval', 1, null);
+  await s.workflows.publish(owner, 'invoice-approval', 1);
+
+  const tickets = [
+    { ticketId: 'T-1001', customerEmail: 'sam@example.com', message: 'I was charged twice this month, please refund me.' },
+    { ticketId: 'T-1002', customerEmail: 'kim@example.com', message: 'How do I export my data to CSV?' },
+    { ticketId: 'T-1003', customerEmail: 'lee@example.com', message: 'The dashboard is down with a 500 error.' },
+    { ticketId: 'T-1004', customerEmail: 'ana@example.com', message: 'Something odd happened with my account.' },
+  ];
+  const runs = [];
+  for (const t of tickets) {
+    runs.push((await s.runs.start(integrator, { workflowKey: 'support-triage', input: t, idempotencyKey: `demo-${t.ticketId}`, externalRef: t.ticketId })).run);
+  }
+  for (const inv of [
+    { invoiceId: 'INV-77', supplier: 'Acme SaaS', amount: 1200, description: 'Annual subscription licence' },
+    { invoiceId: 'INV-78', supplier: 'Rail Co', amount: 89.5, description: 'Train tickets for the offsite' },
+  ]) {
+    await s.runs.start(integrator, { workflowKey: 'invoice-approval', input: inv, idempotencyKey: `demo-${inv.invoiceId}`, externalRef: inv.invoiceId });
+  }
+
+  // Put two runs where reviewers will find them: one reply awaiting approval, one exception.
+  await gateRunForApproval(ds, runs[0]!.id, {
+    stepId: 'reply',
+    actionName: 'send_reply',
+    actionClass: 'customer_impacting',
+    proposed: { to: 'sam@example.com', body: 'Hello, thanks for reaching out about your refund request (ticket T-1001). We are on it.' },
+  });
+  await raiseRunException(ds, runs[3]!.id, {
+    stepId: 'check',
+    reason: 'low_confidence',
+    details: { label: 'other', confidence: 0.4, threshold: 0.6 },
+  });
+  return { workflows: 2, runs: runs.length + 2 };
+}

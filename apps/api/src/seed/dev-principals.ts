@@ -1,0 +1,59 @@
+import { appendAuditEvent } from '@gatehouse/db';
+import { SYSTEM_ACTOR_ROLE, type Role } from '@gatehouse/domain';
+import type { DataSource } from 'typeorm';
+import { hashApiKey } from '../identity/api-key-secret.js';
+
+export interface DevPrincipal {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  /** A fixed, public development key. Refused in production (see env.ts). */
+  apiKey: string;
+}
+
+/** One principal per role, plus a second owner (change approver) and a second reviewer. */
+export const DEV_PRINCIPALS: readonly DevPrincipal[] = [
+  { id: '00000000-0000-4000-8000-000000000001', name: 'Ada Admin', email: 'ada@gatehouse.dev', role: 'admin', apiKey: 'gh_dev_admin' },
+  { id: '00000000-0000-4000-8000-000000000002', name: 'Olive Owner', email: 'olive@gatehouse.dev', role: 'owner', apiKey: 'gh_dev_owner' },
+  { id: '00000000-0000-4000-8000-000000000003', name: 'Oscar Approver', email: 'oscar@gatehouse.dev', role: 'owner', apiKey: 'gh_dev_approver' },
+  { id: '00000000-0000-4000-8000-000000000004', name: 'Rita Reviewer', email: 'rita@gatehouse.dev', role: 'reviewer', apiKey: 'gh_dev_reviewer' },
+  { id: '00000000-0000-4000-8000-000000000005', name: 'Rafael Reviewer', email: 'rafael@gatehouse.dev', role: 'reviewer', apiKey: 'gh_dev_reviewer2' },
+  { id: '00000000-0000-4000-8000-000000000006', name: 'Ivy Integrator', email: 'ivy@gatehouse.dev', role: 'integrator', apiKey: 'gh_dev_integrator' },
+  { id: '00000000-0000-4000-8000-000000000007', name: 'Vera Viewer', email: 'vera@gatehouse.dev', role: 'viewer', apiKey: 'gh_dev_viewer' },
+];
+
+export const devPrincipal = (apiKey: string): DevPrincipal => {
+  const found = DEV_PRINCIPALS.find((p) => p.apiKey === apiKey);
+  if (!found) throw new Error(`No dev principal with key ${apiKey}`);
+  return found;
+};
+
+/** Idempotent: inserts what is missing, audits each principal it creates. */
+export async function seedDevPrincipals(ds: DataSource): Promise<number> {
+  return ds.transaction(async (tx) => {
+    let created = 0;
+    for (const p of DEV_PRINCIPALS) {
+      const inserted: unknown[] = await tx.query(
+        `INSERT INTO principals (id, name, email, role) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
+        [p.id, p.name, p.email, p.role],
+      );
+      await tx.query(
+        `INSERT INTO api_keys (principal_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+        [p.id, 'development key', p.apiKey, hashApiKey(p.apiKey)],
+      );
+      if (inserted.length > 0) {
+        created += 1;
+        await appendAuditEvent(tx, {
+          actorId: null,
+          actorRole: SYSTEM_ACTOR_ROLE,
+          action: 'principal.seeded',
+          subjectType: 'principal',
+          subjectId: p.id,
+          data: { name: p.name, email: p.email, role: p.role, environment: 'development' },
+        });
+      }
+    }
+    return created;
+  });
+}

@@ -1,0 +1,28 @@
+import type { DataSource } from 'typeorm';
+import { ApprovalService } from './modules/approvals/approval.service.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { ExceptionService } from './modules/exceptions/exception.service.js';
+import { IdentityService } from './modules/identity/identity.service.js';
+import { RunService } from './modules/runs/run.service.js';
+import { WorkflowService } from './modules/workflows/workflow.service.js';
+
+/** The application services, created once per process and shared by every request. */
+export interface Services {
+  workflows: WorkflowService;
+  runs: RunService;
+  approvals: ApprovalService;
+  exceptions: ExceptionService;
+  audit: AuditService;
+  identity: IdentityService;
+}
+
+export function createServices(ds: DataSource): Services {
+  return {
+    workflows: new WorkflowService(ds),
+    runs: new RunService(ds),
+    approvals: new ApprovalService(ds),
+    exceptions: new ExceptionService(ds),
+    audit: new AuditService(ds),
+    identity: new IdentityService(ds),
+  };
+}

@@ -1,0 +1,34 @@
+import { type ProxyOptions, defineConfig } from 'vite';
+
+/** Where the GraphQL API listens; the dev server and `vite preview` proxy to it. */
+function apiUrl(): string {
+  const value = process.env.GATEHOUSE_API_URL || 'http://127.0.0.1:4000';
+  if (!URL.canParse(value)) {
+    throw new Error(`GATEHOUSE_API_URL must be an absolute URL such as http://127.0.0.1:4000, got "${value}".`);
+  }
+  return value;
+}
+
+const target = apiUrl();
+const proxy: Record<string, ProxyOptions> = Object.fromEntries(
+  ['/graphql', '/healthz', '/readyz'].map((path) => [path, { target, changeOrigin: true }]),
+);
+
+export default defineConfig({
+  // Vite 8 transforms TSX with Oxc; React 19 uses the automatic JSX runtime.
+  oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+  server: { host: '127.0.0.1', port: 5173, strictPort: true, proxy },
+  preview: { host: '127.0.0.1', port: 5173, strictPort: true, proxy },
+  build: {
+    outDir: 'dist',
+    sourcemap: true,
+    rolldownOptions: {
+      onwarn(warning, defaultHandler) {
+        // react-query marks its modules "use client" for React Server Components; harmless in
+        // a client-only bundle (@vitejs/plugin-react silences the same warning).
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        defaultHandler(warning);
+      },
+    },
+  },
+});

@@ -1,0 +1,215 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type DataSource } from 'typeorm';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { createDataSource } from '../data-source.js';
+import { type AuditEventEntity } from '../entities/index.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
+import {
+  appendAuditEvent,
+  AUDIT_GENESIS_HASH,
+  computeAuditHash,
+  verifyAuditChain,
+  type AppendAuditEventInput,
+} from './audit-log.js';
+
+const event = (n: number, extra: Partial<AppendAuditEventInput> = {}): AppendAuditEventInput => ({
+  actorId: '6f9619ff-8b86-4d01-b42d-00c04fc964ff',
+  actorRole: 'reviewer',
+  action: 'approval.decided',
+  subjectType: 'approval',
+  subjectId: `approval-${n}`,
+  scopeIds: ['workflow-1', `run-${n}`],
+  data: { n, decision: 'approve' },
+  ...extra,
+});
+
+describe('audit log', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+
+  beforeEach(async () => {
+    db = await createTestDatabase(inject('gatehousePostgres'));
+    ds = createDataSource({ url: db.url, poolSize: 8 });
+    await ds.initialize();
+  });
+
+  afterEach(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  async function appendMany(count: number): Promise<AuditEventEntity[]> {
+    const stored: AuditEventEntity[] = [];
+    for (let n = 1; n <= count; n++) {
+      stored.push(await ds.transaction((m) => appendAuditEvent(m, event(n))));
+    }
+    return stored;
+  }
+
+  it('chains events across transactions and verifies them', async () => {
+    const first = await ds.transaction((m) => appendAuditEvent(m, event(1)));
+    const [second, third] = await ds.transaction(async (m) => [
+      await appendAuditEvent(m, event(2)),
+      await appendAuditEvent(m, event(3)),
+    ]);
+
+    expect(first).toMatchObject({ seq: 1, prevHash: AUDIT_GENESIS_HASH, subjectId: 'approval-1' });
+    expect(second).toMatchObject({ seq: 2, prevHash: first.hash });
+    expect(third).toMatchObject({ seq: 3, prevHash: second?.hash });
+    expect(await verifyAuditChain(ds.manager)).toEqual({
+      ok: true,
+      checked: 3,
+      headSeq: 3,
+      headHash: third?.hash,
+      firstBroken: null,
+    });
+  });
+
+  it('hashes values as PostgreSQL stores them, so awkward jsonb, uuids and times still verify', async () => {
+    const stored = await ds.transaction((m) =>
+      appendAuditEvent(m, {
+        actorId: '6F9619FF-8B86-4D01-B42D-00C04FC964FF', // stored lower-case
+        actorRole: 'owner',
+        action: 'workflow.version.published',
+        subjectType: 'workflow_version',
+        subjectId: 'wv-1',
+        occurredAt: new Date('2024-11-26T10:11:12.345Z'),
+        data: {
+          zeta: 1,
+          alpha: { list: [3, 1.5, -0, 1e21, 0.1 + 0.2, null], 'ünïcode': 'naïve ✓', empty: {} },
+          at: new Date('2024-01-02T03:04:05.006Z'),
+          skipped: undefined,
+        },
+      }),
+    );
+    expect(stored.actorId).toBe('6f9619ff-8b86-4d01-b42d-00c04fc964ff');
+    expect(stored.occurredAt.toISOString()).toBe('2024-11-26T10:11:12.345Z');
+    expect(stored.data).toEqual({
+      zeta: 1,
+      alpha: { list: [3, 1.5, 0, 1e21, 0.30000000000000004, null], 'ünïcode': 'naïve ✓', empty: {} },
+      at: '2024-01-02T03:04:05.006Z',
+    });
+    expect(stored.scopeIds).toEqual([]);
+    expect(computeAuditHash(stored.prevHash, { ...stored, occurredAt: '2024-11-26T10:11:12.345Z' })).toBe(
+      stored.hash,
+    );
+    expect(await verifyAuditChain(ds.manager)).toMatchObject({ ok: true, checked: 1 });
+  });
+
+  it('leaves no trace and no gap when the transaction rolls back', async () => {
+    await expect(
+      ds.transaction(async (m) => {
+        await appendAuditEvent(m, event(1));
+        throw new Error('business rule failed');
+      }),
+    ).rejects.toThrow('business rule failed');
+    const next = await ds.transaction((m) => appendAuditEvent(m, event(2)));
+    expect(next.seq).toBe(1);
+  });
+
+  it('refuses to append outside a transaction', async () => {
+    await expect(appendAuditEvent(ds.manager, event(1))).rejects.toThrow(/inside a transaction/);
+    expect(await ds.query('SELECT count(*)::int AS n FROM audit_events')).toEqual([{ n: 0 }]);
+  });
+
+  it('stays one linear chain when many connections append at once', async () => {
+    const writers = 6;
+    const perWriter = 5;
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let i = 0; i < perWriter; i++) {
+          await ds.transaction(async (m) => {
+            await appendAuditEvent(m, event(w * 100 + i));
+            await sleep(2); // hold the lock while others queue behind it
+          });
+        }
+      }),
+    );
+
+    const rows = (await ds.query('SELECT seq::int AS seq, prev_hash, hash FROM audit_events ORDER BY seq')) as Array<{
+      seq: number;
+      prev_hash: string;
+      hash: string;
+    }>;
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: writers * perWriter }, (_, i) => i + 1));
+    expect(new Set(rows.map((r) => r.prev_hash)).size).toBe(rows.length);
+    expect(await verifyAuditChain(ds.manager, { batchSize: 7 })).toMatchObject({
+      ok: true,
+      checked: writers * perWriter,
+      headSeq: writers * perWriter,
+    });
+  });
+
+  describe('tampering, with the guard trigger disabled as the table owner could', () => {
+    async function tamper(sql: string, params: unknown[] = []): Promise<void> {
+      await ds.transaction(async (m) => {
+        await m.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete');
+        await m.query(sql, params);
+        await m.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete');
+      });
+    }
+
+    it.each([
+      ['data', `UPDATE audit_events SET data = jsonb_set(data, '{decision}', '"reject"') WHERE seq = 7`],
+      ['actor', `UPDATE audit_events SET actor_id = NULL WHERE seq = 7`],
+      ['time', `UPDATE audit_events SET occurred_at = occurred_at - interval '1 hour' WHERE seq = 7`],
+      ['scope', `UPDATE audit_events SET scope_ids = ARRAY['workflow-2'] WHERE seq = 7`],
+    ])('names the exact event whose %s was changed', async (_what, sql) => {
+      const stored = await appendMany(10);
+      await tamper(sql);
+      expect(await verifyAuditChain(ds.manager, { batchSize: 3 })).toEqual({
+        ok: false,
+        checked: 7,
+        headSeq: 6,
+        headHash: stored[5]?.hash,
+        firstBroken: { seq: 7, id: stored[6]?.id, reason: 'hash_mismatch' },
+      });
+    });
+
+    it('catches a rewritten event whose own hash was recomputed, at the next link', async () => {
+      const stored = await appendMany(6);
+      const victim = stored[3]!;
+      const forgedData = { ...victim.data, decision: 'reject' };
+      const forgedHash = computeAuditHash(victim.prevHash, {
+        ...victim,
+        occurredAt: victim.occurredAt.toISOString(),
+        data: forgedData,
+      });
+      await tamper('UPDATE audit_events SET data = $1::jsonb, hash = $2 WHERE seq = 4', [
+        JSON.stringify(forgedData),
+        forgedHash,
+      ]);
+      expect(await verifyAuditChain(ds.manager)).toMatchObject({
+        ok: false,
+        headSeq: 4,
+        firstBroken: { seq: 5, id: stored[4]?.id, reason: 'prev_hash_mismatch' },
+      });
+    });
+
+    it('catches a deleted event as a gap in seq', async () => {
+      const stored = await appendMany(5);
+      await tamper('DELETE FROM audit_events WHERE seq = 3');
+      expect(await verifyAuditChain(ds.manager)).toMatchObject({
+        ok: false,
+        checked: 3,
+        firstBroken: { seq: 4, id: stored[3]?.id, reason: 'seq_gap' },
+      });
+    });
+  });
+
+  it.each([
+    ['UPDATE', `UPDATE audit_events SET action = 'forged'`],
+    ['DELETE', `DELETE FROM audit_events`],
+    ['TRUNCATE', `TRUNCATE audit_events`],
+  ])('the database refuses %s on audit_events', async (op, sql) => {
+    await appendMany(2);
+    await expect(ds.query(sql)).rejects.toMatchObject({
+      code: '42501',
+      message: `audit_events is append-only: ${op} is not allowed`,
+    });
+    expect(await ds.query('SELECT count(*)::int AS n, min(action) AS action FROM audit_events')).toEqual([
+      { n: 2, action: 'approval.decided' },
+    ]);
+    expect((await verifyAuditChain(ds.manager)).ok).toBe(true);
+  });
+});

@@ -1,0 +1,244 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from '@gatehouse/domain';
+import { type EntityManager } from 'typeorm';
+import { AuditEventEntity } from '../entities/audit-event.entity.js';
+
+/** prevHash of the first event. */
+export const AUDIT_GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * Transaction-scoped advisory lock key that serialises appends, so the chain stays linear
+ * however many connections append at once. (First 8 bytes of sha256("gatehouse:audit_events:append").)
+ */
+export const AUDIT_APPEND_LOCK_KEY = '-2711438351906209433';
+
+/** Exactly what an event's hash covers (besides the previous hash). */
+export interface AuditEventBody {
+  seq: number;
+  id: string;
+  /** ISO 8601, UTC, millisecond precision. */
+  occurredAt: string;
+  actorId: string | null;
+  actorRole: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  scopeIds: string[];
+  data: Record<string, unknown>;
+}
+
+export interface AppendAuditEventInput {
+  actorId: string | null;
+  actorRole: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  scopeIds?: string[];
+  data?: Record<string, unknown>;
+  occurredAt?: Date;
+}
+
+export type AuditChainBreak = 'hash_mismatch' | 'prev_hash_mismatch' | 'seq_gap';
+
+export interface AuditChainVerification {
+  ok: boolean;
+  /** Events examined, including the broken one when `ok` is false. */
+  checked: number;
+  /** Hash and seq of the last event that verified; null when none did. */
+  headHash: string | null;
+  headSeq: number | null;
+  firstBroken: null | { seq: number; id: string; reason: AuditChainBreak };
+}
+
+/** sha256 hex of `prevHash + '\n' + canonicalJson(body)`; only the body's own fields count. */
+export function computeAuditHash(prevHash: string, body: AuditEventBody): string {
+  const covered: AuditEventBody = {
+    seq: body.seq,
+    id: body.id,
+    occurredAt: body.occurredAt,
+    actorId: body.actorId,
+    actorRole: body.actorRole,
+    action: body.action,
+    subjectType: body.subjectType,
+    subjectId: body.subjectId,
+    scopeIds: body.scopeIds,
+    data: body.data,
+  };
+  return createHash('sha256').update(`${prevHash}\n${canonicalJson(covered)}`, 'utf8').digest('hex');
+}
+
+/*
+ * Hashes are computed over values exactly as PostgreSQL gives them back, in text forms that do
+ * not depend on node-postgres type parsers: jsonb re-orders keys and re-spells numbers, uuid is
+ * lower-cased, timestamptz is rendered by the server. Appending first round-trips the new
+ * values through the same expressions, so the hash written is the hash a verifier recomputes.
+ */
+const CANONICAL_COLUMNS = (t: string) => `
+  to_char(${t}.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+  ${t}.actor_id::text AS actor_id,
+  ${t}.actor_role AS actor_role,
+  ${t}.action AS action,
+  ${t}.subject_type AS subject_type,
+  ${t}.subject_id AS subject_id,
+  array_to_json(${t}.scope_ids)::text AS scope_ids,
+  ${t}.data::text AS data`;
+
+interface CanonicalRow {
+  occurred_at: string;
+  actor_id: string | null;
+  actor_role: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  scope_ids: string;
+  data: string;
+}
+
+interface StoredRow extends CanonicalRow {
+  seq: string;
+  id: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * Appends one event to the audit log inside the caller's transaction, so the event commits or
+ * rolls back with the change it records. Appends are serialised by a transaction-scoped
+ * advisory lock; call it from READ COMMITTED transactions (the default), where each statement
+ * sees the head committed by the previous lock holder. Under REPEATABLE READ a concurrent
+ * append fails with a unique violation instead (never a forked chain): retry the transaction.
+ */
+export async function appendAuditEvent(
+  manager: EntityManager,
+  input: AppendAuditEventInput,
+): Promise<AuditEventEntity> {
+  if (!manager.queryRunner?.isTransactionActive) {
+    throw new Error('appendAuditEvent must run inside a transaction (use dataSource.transaction)');
+  }
+  const occurredAt = input.occurredAt ?? new Date();
+  if (Number.isNaN(occurredAt.getTime())) throw new TypeError('occurredAt is an invalid Date');
+
+  await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_APPEND_LOCK_KEY]);
+
+  const [normalised] = (await manager.query(
+    `WITH v AS (
+       SELECT $1::timestamptz AS occurred_at, $2::uuid AS actor_id, $3::text AS actor_role,
+              $4::text AS action, $5::text AS subject_type, $6::text AS subject_id,
+              $7::text[] AS scope_ids, $8::jsonb AS data
+     )
+     SELECT head.seq::text AS head_seq, head.hash AS head_hash, ${CANONICAL_COLUMNS('v')}
+     FROM v
+     LEFT JOIN LATERAL (
+       SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1
+     ) head ON true`,
+    [
+      occurredAt,
+      input.actorId,
+      input.actorRole,
+      input.action,
+      input.subjectType,
+      input.subjectId,
+      input.scopeIds ?? [],
+      JSON.stringify(input.data ?? {}),
+    ],
+  )) as Array<CanonicalRow & { head_seq: string | null; head_hash: string | null }>;
+  if (!normalised) throw new Error('audit append: normalisation query returned no row');
+
+  const prevHash = normalised.head_hash ?? AUDIT_GENESIS_HASH;
+  const seq = Number(normalised.head_seq ?? 0) + 1;
+  const body = toBody({ ...normalised, seq: String(seq), id: randomUUID() });
+  const hash = computeAuditHash(prevHash, body);
+
+  const [stored] = (await manager.query(
+    `INSERT INTO audit_events
+       (seq, id, occurred_at, actor_id, actor_role, action, subject_type, subject_id,
+        scope_ids, data, prev_hash, hash)
+     VALUES ($1, $2, $3::timestamptz, $4, $5, $6, $7, $8, $9::text[], $10::jsonb, $11, $12)
+     RETURNING seq::text AS seq, id::text AS id, prev_hash, hash, ${CANONICAL_COLUMNS('audit_events')}`,
+    [
+      body.seq,
+      body.id,
+      body.occurredAt,
+      body.actorId,
+      body.actorRole,
+      body.action,
+      body.subjectType,
+      body.subjectId,
+      body.scopeIds,
+      normalised.data,
+      prevHash,
+      hash,
+    ],
+  )) as StoredRow[];
+  if (!stored) throw new Error('audit append: insert returned no row');
+  return toEntity(stored);
+}
+
+/**
+ * Walks the whole log in seq order (keyset pages of `batchSize`), recomputing every hash from
+ * the stored columns and checking each prev_hash against the previous event's hash and that
+ * seq runs 1, 2, 3… without gaps. Stops at the first break.
+ */
+export async function verifyAuditChain(
+  manager: EntityManager,
+  options: { batchSize?: number } = {},
+): Promise<AuditChainVerification> {
+  const batchSize = options.batchSize ?? 1000;
+  let checked = 0;
+  // The last verified event; typed through a cast so TypeScript does not narrow it to null.
+  let head = null as { seq: number; hash: string } | null;
+
+  for (;;) {
+    const rows = (await manager.query(
+      `SELECT seq::text AS seq, id::text AS id, prev_hash, hash, ${CANONICAL_COLUMNS('e')}
+       FROM audit_events e
+       WHERE e.seq > $1
+       ORDER BY e.seq
+       LIMIT $2`,
+      [head?.seq ?? 0, batchSize],
+    )) as StoredRow[];
+
+    for (const row of rows) {
+      checked += 1;
+      const body = toBody(row);
+      const broken = (reason: AuditChainBreak): AuditChainVerification => ({
+        ok: false,
+        checked,
+        headHash: head?.hash ?? null,
+        headSeq: head?.seq ?? null,
+        firstBroken: { seq: body.seq, id: body.id, reason },
+      });
+      if (body.seq !== (head?.seq ?? 0) + 1) return broken('seq_gap');
+      if (row.prev_hash !== (head?.hash ?? AUDIT_GENESIS_HASH)) return broken('prev_hash_mismatch');
+      if (computeAuditHash(row.prev_hash, body) !== row.hash) return broken('hash_mismatch');
+      head = { seq: body.seq, hash: row.hash };
+    }
+    if (rows.length < batchSize) break;
+  }
+  return { ok: true, checked, headHash: head?.hash ?? null, headSeq: head?.seq ?? null, firstBroken: null };
+}
+
+function toBody(row: CanonicalRow & { seq: string; id: string }): AuditEventBody {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    occurredAt: row.occurred_at,
+    actorId: row.actor_id,
+    actorRole: row.actor_role,
+    action: row.action,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    scopeIds: JSON.parse(row.scope_ids) as string[],
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
+}
+
+function toEntity(row: StoredRow): AuditEventEntity {
+  const body = toBody(row);
+  return Object.assign(new AuditEventEntity(), {
+    ...body,
+    occurredAt: new Date(body.occurredAt),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  });
+}

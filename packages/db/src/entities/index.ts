@@ -1,0 +1,44 @@
+import { ApiKeyEntity } from './api-key.entity.js';
+import { ApprovalEntity } from './approval.entity.js';
+import { AuditEventEntity } from './audit-event.entity.js';
+import { ExceptionItemEntity } from './exception-item.entity.js';
+import { OutboxEntity } from './outbox.entity.js';
+import { PrincipalEntity } from './principal.entity.js';
+import { RunEntity } from './run.entity.js';
+import { ShadowOutcomeEntity } from './shadow-outcome.entity.js';
+import { StepAttemptEntity } from './step-attempt.entity.js';
+import { WorkflowVersionEntity } from './workflow-version.entity.js';
+import { WorkflowEntity } from './workflow.entity.js';
+
+export {
+  ApiKeyEntity,
+  ApprovalEntity,
+  AuditEventEntity,
+  ExceptionItemEntity,
+  OutboxEntity,
+  PrincipalEntity,
+  RunEntity,
+  ShadowOutcomeEntity,
+  StepAttemptEntity,
+  WorkflowEntity,
+  WorkflowVersionEntity,
+};
+export { bigintToNumber, numericToNumber } from './column-transformers.js';
+
+/**
+ * Every table, one entity each. Entities describe columns only (plain persistence records);
+ * constraints, indexes and foreign keys live in the migrations, which are the schema.
+ */
+export const entities = [
+  PrincipalEntity,
+  ApiKeyEntity,
+  WorkflowEntity,
+  WorkflowVersionEntity,
+  RunEntity,
+  StepAttemptEntity,
+  ApprovalEntity,
+  ExceptionItemEntity,
+  ShadowOutcomeEntity,
+  AuditEventEntity,
+  OutboxEntity,
+];

@@ -1,0 +1,31 @@
+export * from './entities/index.js';
+export { migrations } from './migrations/index.js';
+export {
+  createDataSource,
+  hasPendingMigrations,
+  MIGRATIONS_TABLE,
+  runMigrations,
+  type DataSourceConfig,
+  type RunMigrationsOptions,
+} from './data-source.js';
+export {
+  DEFAULT_EMBEDDED_DATA_DIR,
+  resolveDatabase,
+  startEmbeddedPostgres,
+  type DatabaseEnv,
+  type EmbeddedPostgresOptions,
+  type ResolvedDatabase,
+  type RunningPostgres,
+} from './embedded-postgres.js';
+export {
+  appendAuditEvent,
+  AUDIT_APPEND_LOCK_KEY,
+  AUDIT_GENESIS_HASH,
+  computeAuditHash,
+  verifyAuditChain,
+  type AppendAuditEventInput,
+  type AuditChainBreak,
+  type AuditChainVerification,
+  type AuditEventBody,
+} from './audit/audit-log.js';
+export { enqueueOutbox, OUTBOX_CHANNEL, type EnqueueOutboxInput } from './outbox/outbox.js';

@@ -1,0 +1,4 @@
+import { InitialSchema1732579200000 } from './1732579200000-initial-schema.js';
+
+/** Every migration, oldest first. Append new ones; never edit or reorder landed ones. */
+export const migrations = [InitialSchema1732579200000];

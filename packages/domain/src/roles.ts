@@ -1,0 +1,92 @@
+import { DomainError } from './errors.js';
+
+export const ROLES = ['admin', 'owner', 'reviewer', 'integrator', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Whoever performs an operation: a person in the console or an integrator's API key. */
+export interface Actor {
+  readonly id: string;
+  readonly role: Role;
+  readonly name?: string;
+}
+
+/** The system itself (seeding, the runner) acting without a human principal. */
+export const SYSTEM_ACTOR_ROLE = 'system';
+
+/**
+ * Role × operation table: the one place that says who may call what. Operation names are the
+ * GraphQL field names so the API enforces it with a single mechanism.
+ */
+export const OPERATION_ROLES = {
+  // queries
+  me: ['admin', 'owner', 'reviewer', 'integrator', 'viewer'],
+  workflows: ['admin', 'owner', 'reviewer', 'integrator', 'viewer'],
+  workflow: ['admin', 'owner', 'reviewer', 'integrator', 'viewer'],
+  run: ['admin', 'owner', 'reviewer', 'integrator', 'viewer'],
+  runs: ['admin', 'owner', 'reviewer', 'integrator', 'viewer'],
+  exceptionQueue: ['admin', 'owner', 'reviewer', 'viewer'],
+  approvals: ['admin', 'owner', 'reviewer', 'viewer'],
+  metrics: ['admin', 'owner', 'reviewer', 'viewer'],
+  auditTrail: ['admin', 'owner', 'reviewer', 'viewer'],
+  verifyAuditChain: ['admin', 'owner', 'viewer'],
+  principals: ['admin', 'owner', 'reviewer', 'viewer'],
+  apiKeys: ['admin'],
+  // workflow definition and rollout
+  createWorkflow: ['admin', 'owner'],
+  updateWorkflow: ['admin', 'owner'],
+  proposeWorkflowVersion: ['admin', 'owner'],
+  approveWorkflowVersion: ['admin', 'owner'],
+  rejectWorkflowVersion: ['admin', 'owner'],
+  publishWorkflowVersion: ['admin', 'owner'],
+  rollbackWorkflow: ['admin', 'owner'],
+  setRolloutStage: ['admin', 'owner'],
+  pauseWorkflow: ['admin', 'owner'],
+  resumeWorkflow: ['admin', 'owner'],
+  // runs
+  startRun: ['admin', 'owner', 'integrator'],
+  cancelRun: ['admin', 'owner', 'integrator'],
+  recordHumanOutcome: ['admin', 'owner', 'reviewer', 'integrator'],
+  // human work
+  decideApproval: ['admin', 'owner', 'reviewer'],
+  claimException: ['admin', 'owner', 'reviewer'],
+  releaseException: ['admin', 'owner', 'reviewer'],
+  resolveException: ['admin', 'owner', 'reviewer'],
+  // identity
+  createApiKey: ['admin'],
+  revokeApiKey: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Operation = keyof typeof OPERATION_ROLES;
+
+export function isOperation(name: string): name is Operation {
+  return Object.prototype.hasOwnProperty.call(OPERATION_ROLES, name);
+}
+
+export function canPerform(role: Role, operation: Operation): boolean {
+  return (OPERATION_ROLES[operation] as readonly Role[]).includes(role);
+}
+
+export function assertCanPerform(actor: Actor, operation: Operation): void {
+  if (!canPerform(actor.role, operation)) {
+    const allowed = OPERATION_ROLES[operation].join(', ');
+    throw new DomainError(
+      'forbidden',
+      `The ${actor.role} role may not call ${operation}; it needs one of: ${allowed}.`,
+      { operation, role: actor.role, allowedRoles: [...OPERATION_ROLES[operation]] },
+    );
+  }
+}
+
+/** Roles that may decide an approval that requires `required`: higher roles may stand in. */
+const APPROVER_RANK: Record<'reviewer' | 'owner' | 'admin', number> = {
+  reviewer: 1,
+  owner: 2,
+  admin: 3,
+};
+
+export type ApproverRole = keyof typeof APPROVER_RANK;
+
+export function satisfiesApproverRole(role: Role, required: ApproverRole): boolean {
+  if (role !== 'reviewer' && role !== 'owner' && role !== 'admin') return false;
+  return APPROVER_RANK[role] >= APPROVER_RANK[required];
+}

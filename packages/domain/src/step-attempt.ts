@@ -1,0 +1,29 @@
+import type { JsonValue } from './json-schema.js';
+import type { StepKind } from './workflow-definition.js';
+
+export const STEP_ATTEMPT_STATUSES = ['running', 'succeeded', 'failed'] as const;
+export type StepAttemptStatus = (typeof STEP_ATTEMPT_STATUSES)[number];
+
+/** One try at one step of one run: unique per (run, step, attempt), the trace's unit. */
+export interface StepAttempt {
+  id: string;
+  runId: string;
+  stepId: string;
+  stepKind?: StepKind;
+  attempt: number;
+  status: StepAttemptStatus;
+  input: JsonValue | null;
+  output: JsonValue | null;
+  provider: string | null;
+  model: string | null;
+  promptVersion: string | null;
+  tokensIn: number | null;
+  tokensOut: number | null;
+  costUsd: number | null;
+  latencyMs: number | null;
+  confidence: number | null;
+  validation: JsonValue | null;
+  error: JsonValue | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
