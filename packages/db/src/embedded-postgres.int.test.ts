@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -89,6 +90,19 @@ describe('embedded PostgreSQL', () => {
       expect(await query(server.url, 'SELECT count(*)::int AS n FROM survivors')).toEqual([{ n: 2 }]);
     } finally {
       sleeper.kill('SIGKILL');
+    }
+  });
+
+  it('reports why the server did not start', async () => {
+    await started.at(-1)?.stop();
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      await expect(startEmbeddedPostgres({ dataDir, port, ephemeral: true })).rejects.toThrow(
+        /did not start on 127\.0\.0\.1:\d+ .*could not create any TCP\/IP sockets/,
+      );
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
     }
   });
 

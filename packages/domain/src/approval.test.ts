@@ -141,24 +141,29 @@ describe('decideApproval', () => {
     ['reviewer', 'reviewer', true],
     ['reviewer', 'owner', true],
     ['reviewer', 'admin', true],
+    ['reviewer', 'integrator', false],
+    ['reviewer', 'viewer', false],
     ['owner', 'reviewer', false],
     ['owner', 'owner', true],
     ['owner', 'admin', true],
     ['admin', 'reviewer', false],
     ['admin', 'owner', false],
     ['admin', 'admin', true],
-    ['reviewer', 'integrator', false],
-    ['reviewer', 'viewer', false],
-  ] as const)('required role %s, decided by %s → allowed: %s', (requiredRole, actorKey, allowed) => {
-    const approval = makeApproval({ requiredRole });
-    const actor = actors[actorKey];
+  ] as const)('required role %s, decided by a %s → allowed: %s', (requiredRole, role, allowed) => {
+    const approval = makeApproval({ requiredRole, requestedBy: null });
+    const actor = { id: `u-some-${role}`, role };
     if (allowed) {
       expect(decideApproval(approval, { decision: 'approve' }, actor, LATER).state.decidedBy).toBe(actor.id);
     } else {
       const error = expectDomainError(() => decideApproval(approval, { decision: 'approve' }, actor, LATER), 'forbidden');
-      expect(error.message).toBe(`This approval needs a ${requiredRole} (or higher); you are a ${actor.role}.`);
+      expect(error.message).toBe(`This approval needs a ${requiredRole} (or higher); you are a ${role}.`);
       expect(error.details).toEqual({ requiredRole });
     }
+  });
+
+  it('checks separation of duties before the role', () => {
+    // the integrator who started the run is both the requester and unqualified: SoD is reported
+    expectDomainError(() => decideApproval(makeApproval(), { decision: 'approve' }, actors.integrator, LATER), 'separation_of_duties');
   });
 
   it('refuses a second decision with already_decided (e.g. a concurrent reviewer)', () => {
@@ -199,7 +204,7 @@ describe('withdrawApproval', () => {
 
   it.each(['approved', 'rejected', 'cancelled'] as const)('refuses to withdraw a %s approval', (status) => {
     const error = expectDomainError(() => withdrawApproval({ ...makeApproval(), status }, LATER), 'illegal_transition');
-    expect(error.message).toBe(`Cannot withdraw a approval that is ${status}.`);
+    expect(error.message).toBe(`Cannot withdraw an approval that is ${status}.`);
   });
 });
 

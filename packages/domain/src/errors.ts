@@ -41,7 +41,7 @@ export class IllegalTransitionError extends DomainError {
   constructor(entity: string, from: string, transition: string, hint?: string) {
     super(
       'illegal_transition',
-      `Cannot ${transition.replaceAll('_', ' ')} a ${entity} that is ${from.replaceAll('_', ' ')}.${hint ? ` ${hint}` : ''}`,
+      `Cannot ${transition.replaceAll('_', ' ')} ${/^[aeiou]/i.test(entity) ? 'an' : 'a'} ${entity} that is ${from.replaceAll('_', ' ')}.${hint ? ` ${hint}` : ''}`,
       { entity, from, transition },
     );
     this.name = 'IllegalTransitionError';

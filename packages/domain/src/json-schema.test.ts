@@ -40,7 +40,7 @@ describe('validateAgainstSchema', () => {
   it('returns every problem at once with JSON pointers', () => {
     const issues = validateAgainstSchema(schema, { email: 'not-an-email', tags: ['ok', 7], extra: 1 });
     const paths = issues.map((i) => i.path).sort();
-    expect(paths).toEqual(['/', '/', '/email', '/tags/1'].sort());
+    expect(paths).toEqual(['/', '/email', '/name', '/tags/1'].sort());
     expect(issues.find((i) => i.message.includes('additional'))?.message).toBe('must NOT have additional properties (extra)');
     expect(issues.find((i) => i.message.includes('required'))?.message).toContain("'name'");
   });

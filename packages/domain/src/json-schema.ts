@@ -46,7 +46,9 @@ function toIssues(errors: ErrorObject[] | null | undefined, base = ''): Validati
       e.keyword === 'additionalProperties'
         ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})`
         : '';
-    return { path: `${base}${e.instancePath}` || '/', message: `${e.message ?? 'is invalid'}${extra}` };
+    // A missing property is reported at its own pointer, where the person will look for it.
+    const missing = e.keyword === 'required' ? `/${String((e.params as { missingProperty?: string }).missingProperty)}` : '';
+    return { path: `${base}${e.instancePath}${missing}` || '/', message: `${e.message ?? 'is invalid'}${extra}` };
   });
 }
 

@@ -337,7 +337,7 @@ describe('createRun', () => {
 
   it('refuses input that misses a required field or is not an object', () => {
     const missing = expectDomainError(() => createRun(liveWorkflow(), liveVersion(), request({ input: { message: 'hi' } }), actors.integrator, NOW), 'invalid_input');
-    expect(missing.details.issues).toEqual([{ path: '/', message: "must have required property 'customerId'" }]);
+    expect(missing.details.issues).toEqual([{ path: '/customerId', message: "must have required property 'customerId'" }]);
     const notObject = expectDomainError(() => createRun(liveWorkflow(), liveVersion(), request({ input: 'hello' }), actors.integrator, NOW), 'invalid_input');
     expect(notObject.details.issues).toEqual([{ path: '/', message: 'must be object' }]);
   });

@@ -59,8 +59,8 @@ describe('validateDefinition — shape', () => {
 
   it('reports every missing top-level field at once', () => {
     expect(validateDefinition({})).toEqual([
-      { path: '/', message: "must have required property 'inputSchema'" },
-      { path: '/', message: "must have required property 'steps'" },
+      { path: '/inputSchema', message: "must have required property 'inputSchema'" },
+      { path: '/steps', message: "must have required property 'steps'" },
     ]);
   });
 
@@ -75,7 +75,7 @@ describe('validateDefinition — shape', () => {
 
   it('refuses a step without a kind', () => {
     const issues = issuesAfter((d) => delete loose(d).steps[0]!.kind);
-    expect(issues).toEqual([{ path: '/steps/0', message: "must have required property 'kind'" }]);
+    expect(issues).toEqual([{ path: '/steps/0/kind', message: "must have required property 'kind'" }]);
   });
 
   it('refuses additional properties at every level, naming the property', () => {
@@ -121,11 +121,11 @@ describe('validateDefinition — shape', () => {
       delete steps[5]!.actionClass;
     });
     expect(issues).toEqual([
-      { path: '/steps/0', message: "must have required property 'defaultLabel'" },
-      { path: '/steps/1', message: "must have required property 'prompt'" },
-      { path: '/steps/2', message: "must have required property 'schema'" },
-      { path: '/steps/3', message: "must have required property 'branches'" },
-      { path: '/steps/5', message: "must have required property 'actionClass'" },
+      { path: '/steps/0/defaultLabel', message: "must have required property 'defaultLabel'" },
+      { path: '/steps/1/prompt', message: "must have required property 'prompt'" },
+      { path: '/steps/2/schema', message: "must have required property 'schema'" },
+      { path: '/steps/3/branches', message: "must have required property 'branches'" },
+      { path: '/steps/5/actionClass', message: "must have required property 'actionClass'" },
     ]);
   });
 

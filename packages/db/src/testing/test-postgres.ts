@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -25,6 +25,12 @@ export interface StartTestPostgresOptions {
   databaseUrl?: string | undefined;
   /** Runs once on the template after the migrations, e.g. to insert dev principals. */
   seed?: (ds: DataSource) => Promise<void>;
+  /**
+   * Where the throwaway embedded cluster's temp directory goes. Default: /dev/shm when it is a
+   * roomy tmpfs (CREATE DATABASE … TEMPLATE is ~20x faster there than on a disk), else the OS
+   * temp dir.
+   */
+  tempParentDir?: string;
 }
 
 export interface TestDatabase {
@@ -45,7 +51,8 @@ export async function startTestPostgres(options: StartTestPostgresOptions = {}):
     adminUrl = options.databaseUrl;
     stopServer = async () => undefined;
   } else {
-    const baseDir = await mkdtemp(path.join(os.tmpdir(), 'gatehouse-test-pg-'));
+    const parent = options.tempParentDir ?? (await fastTempParentDir());
+    const baseDir = await mkdtemp(path.join(parent, 'gatehouse-test-pg-'));
     const removeBaseDir = () => rm(baseDir, { recursive: true, force: true });
     try {
       // mkdtemp makes it 0700; as root the server runs as `postgres`, which must enter it.
@@ -56,6 +63,12 @@ export async function startTestPostgres(options: StartTestPostgresOptions = {}):
         database: 'postgres',
         password: 'postgres',
         ephemeral: true,
+        // DROP DATABASE … WITH (FORCE) ends sessions a test left open; that is not a problem.
+        onError: (line) => {
+          if (!line.includes('terminating connection due to administrator command')) {
+            process.stderr.write(`[test-postgres] ${line}\n`);
+          }
+        },
       });
       adminUrl = server.adminUrl;
       stopServer = async () => {
@@ -114,6 +127,17 @@ export async function createTestDatabase(
     url: withDatabase(context.adminUrl, name),
     drop: () => dropDatabase(context.adminUrl, name),
   };
+}
+
+/** /dev/shm when it exists with at least 1 GiB free (Docker's default 64 MB is too small). */
+async function fastTempParentDir(): Promise<string> {
+  try {
+    const fs = await statfs('/dev/shm');
+    if (fs.bavail * fs.bsize >= 1024 ** 3) return '/dev/shm';
+  } catch {
+    // not Linux, or no /dev/shm
+  }
+  return os.tmpdir();
 }
 
 function dropDatabase(adminUrl: string, name: string): Promise<void> {

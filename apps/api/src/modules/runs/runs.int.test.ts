@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gateRunForApproval, raiseRunException } from '../../persistence/run-progress.js';
+import { CREATE_WORKFLOW, KEYS, OWNERS, PROPOSE, START_RUN, VALID_INPUT, DEFINITION, publishedWorkflow, startRun } from '../../test/fixtures.js';
+import { countRows, expectError, startTestApi, type TestApi } from '../../test/test-api.js';
+
+const CANCEL = `mutation ($id: ID!, $reason: String!) { cancelRun(runId: $id, reason: $reason) { id status cancelReason finishedAt approvals { status } exceptions { status resolution } } }`;
+const OUTCOME = `mutation ($id: ID!, $outcome: JSON!) { recordHumanOutcome(runId: $id, outcome: $outcome) { runId humanOutcome aiOutcome agreed } }`;
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  await publishedWorkflow(api, 'triage');
+});
+afterAll(() => api.close());
+
+describe('startRun', () => {
+  it('inserts the run and its first dispatch in one transaction, in the workflow stage as mode', async () => {
+    const data = await api.ok(KEYS.integrator, START_RUN, { key: 'triage', input: VALID_INPUT, idem: 'start-1', ref: 'T-1' });
+    const run = data.startRun.run;
+    expect(data.startRun.replayed).toBe(false);
+    expect(run).toMatchObject({ status: 'queued', mode: 'shadow', currentStepId: 'classify' });
+    const rows = await api.ds.query(`SELECT topic, message_key, payload FROM outbox WHERE message_key = $1`, [run.id]);
+    expect(rows).toEqual([{ topic: 'gatehouse.step-dispatch', message_key: run.id, payload: { v: 1, runId: run.id, stepId: 'classify', cause: 'started' } }]);
+    expect(await countRows(api.ds, 'audit_events', `action = 'run.created' AND subject_id = $1`, [run.id])).toBe(1);
+  });
+
+  it('same key + same input (any key order) returns the same run; a different input is CONFLICT', async () => {
+    const first = await api.ok(KEYS.integrator, START_RUN, { key: 'triage', input: VALID_INPUT, idem: 'idem-1' });
+    const reordered = { message: VALID_INPUT.message, ticketId: VALID_INPUT.ticketId, customerEmail: VALID_INPUT.customerEmail };
+    const again = await api.ok(KEYS.integrator, START_RUN, { key: 'triage', input: reordered, idem: 'idem-1' });
+    expect(again.startRun).toMatchObject({ replayed: true, run: { id: first.startRun.run.id } });
+    const conflict = expectError(await api.gql(KEYS.integrator, START_RUN, { key: 'triage', input: { ...VALID_INPUT, message: 'other' }, idem: 'idem-1' }), 'CONFLICT');
+    expect(conflict.extensions?.reason).toBe('idempotency_conflict');
+    expect(await countRows(api.ds, 'runs', `idempotency_key = 'idem-1'`)).toBe(1);
+    expect(await countRows(api.ds, 'outbox', `message_key = $1`, [first.startRun.run.id])).toBe(1);
+  });
+
+  it('concurrent starts with one key create exactly one run', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => api.gql<any>(KEYS.integrator, START_RUN, { key: 'triage', input: VALID_INPUT, idem: 'race-1' })),
+    );
+    expect(results.every((r) => !r.errors)).toBe(true);
+    expect(new Set(results.map((r) => r.data.startRun.run.id)).size).toBe(1);
+    expect(results.filter((r) => r.data.startRun.replayed === false)).toHaveLength(1);
+    expect(await countRows(api.ds, 'runs', `idempotency_key = 'race-1'`)).toBe(1);
+    expect(await countRows(api.ds, 'outbox', `message_key = $1`, [results[0]!.data.startRun.run.id])).toBe(1);
+  });
+
+  it('refuses invalid input, unknown workflows, unpublished workflows and other roles — writing nothing', async () => {
+    const runs = await countRows(api.ds, 'runs');
+    const outbox = await countRows(api.ds, 'outbox');
+    const bad = expectError(await api.gql(KEYS.integrator, START_RUN, { key: 'triage', input: { ticketId: 'T', customerEmail: 'not-an-email' }, idem: 'bad-1' }), 'BAD_USER_INPUT');
+    expect((bad.extensions?.details?.issues as Array<{ path: string }>).map((i) => i.path)).toEqual(['/message', '/customerEmail']);
+    expectError(await api.gql(KEYS.integrator, START_RUN, { key: 'triage', input: VALID_INPUT, idem: '' }), 'BAD_USER_INPUT');
+    expectError(await api.gql(KEYS.integrator, START_RUN, { key: 'triage', input: VALID_INPUT, idem: 'x'.repeat(201) }), 'BAD_USER_INPUT');
+    expectError(await api.gql(KEYS.integrator, START_RUN, { key: 'nope', input: VALID_INPUT, idem: 'bad-2' }), 'NOT_FOUND');
+    await api.ok(KEYS.owner, CREATE_WORKFLOW, { input: { key: 'unpublished', name: 'U', owners: OWNERS } });
+    await api.ok(KEYS.owner, PROPOSE, { key: 'unpublished', def: DEFINITION });
+    expectError(await api.gql(KEYS.integrator, START_RUN, { key: 'unpublished', input: VALID_INPUT, idem: 'bad-3' }), 'PRECONDITION_FAILED');
+    expectError(await api.gql(KEYS.viewer, START_RUN, { key: 'triage', input: VALID_INPUT, idem: 'bad-4' }), 'FORBIDDEN');
+    expectError(await api.gql(KEYS.reviewer, START_RUN, { key: 'triage', input: VALID_INPUT, idem: 'bad-5' }), 'FORBIDDEN');
+    expect(await countRows(api.ds, 'runs')).toBe(runs);
+    expect(await countRows(api.ds, 'outbox')).toBe(outbox);
+  });
+
+  it('a paused workflow still accepts runs; they queue until resumed', async () => {
+    await api.ok(KEYS.owner, `mutation { pauseWorkflow(workflowKey: "triage", reason: "incident") { paused } }`);
+    const id = await startRun(api, 'triage', 'while-paused');
+    expect((await api.ok(KEYS.viewer, `query ($id: ID!) { run(id: $id) { status workflow { paused } } }`, { id })).run).toEqual({ status: 'queued', workflow: { paused: true } });
+    await api.ok(KEYS.owner, `mutation { resumeWorkflow(workflowKey: "triage") { paused } }`);
+  });
+});
+
+describe('cancelRun', () => {
+  it('cancels a waiting run and withdraws its pending approval', async () => {
+    const id = await startRun(api, 'triage', 'cancel-1');
+    await gateRunForApproval(api.ds, id, { stepId: 'reply', actionClass: 'customer_impacting', proposed: { body: 'hi' } });
+    const data = await api.ok(KEYS.integrator, CANCEL, { id, reason: 'Customer withdrew the ticket' });
+    expect(data.cancelRun).toMatchObject({ status: 'cancelled', cancelReason: 'Customer withdrew the ticket', approvals: [{ status: 'cancelled' }] });
+    expect(data.cancelRun.finishedAt).not.toBeNull();
+    expect(await countRows(api.ds, 'approvals', `run_id = $1 AND status = 'pending'`, [id])).toBe(0);
+  });
+
+  it('closes open exceptions of a cancelled run', async () => {
+    const id = await startRun(api, 'triage', 'cancel-2');
+    await raiseRunException(api.ds, id, { stepId: 'check', reason: 'low_confidence' });
+    const data = await api.ok(KEYS.owner, CANCEL, { id, reason: 'duplicate ticket' });
+    expect(data.cancelRun.exceptions).toEqual([{ status: 'resolved', resolution: 'cancel' }]);
+  });
+
+  it('refuses finished runs, missing reasons, unknown runs and reviewers', async () => {
+    const id = await startRun(api, 'triage', 'cancel-3');
+    expectError(await api.gql(KEYS.integrator, CANCEL, { id, reason: ' ' }), 'BAD_USER_INPUT');
+    expectError(await api.gql(KEYS.reviewer, CANCEL, { id, reason: 'no' }), 'FORBIDDEN');
+    expectError(await api.gql(KEYS.integrator, CANCEL, { id: '00000000-0000-4000-8000-00000000abcd', reason: 'x' }), 'NOT_FOUND');
+    expectError(await api.gql(KEYS.integrator, CANCEL, { id: 'not-a-uuid', reason: 'x' }), 'NOT_FOUND');
+    await api.ok(KEYS.integrator, CANCEL, { id, reason: 'first' });
+    const again = expectError(await api.gql(KEYS.integrator, CANCEL, { id, reason: 'second' }), 'CONFLICT');
+    expect(again.extensions?.reason).toBe('illegal_transition');
+  });
+});
+
+describe('recordHumanOutcome', () => {
+  it('stores the human outcome once, compared with the AI output when there is one', async () => {
+    const id = await startRun(api, 'triage', 'outcome-1');
+    await api.ds.query(`UPDATE runs SET output = '{"label":"refund","confidence":0.9}' WHERE id = $1`, [id]);
+    const data = await api.ok(KEYS.integrator, OUTCOME, { id, outcome: { label: 'refund' } });
+    expect(data.recordHumanOutcome).toMatchObject({ runId: id, agreed: true, aiOutcome: { label: 'refund', confidence: 0.9 } });
+    expectError(await api.gql(KEYS.integrator, OUTCOME, { id, outcome: { label: 'other' } }), 'CONFLICT');
+    const pending = await startRun(api, 'triage', 'outcome-2');
+    expect((await api.ok(KEYS.reviewer, OUTCOME, { id: pending, outcome: { label: 'how_to' } })).recordHumanOutcome.agreed).toBeNull();
+  });
+
+  it('refuses viewers, unknown runs and null outcomes', async () => {
+    const id = await startRun(api, 'triage', 'outcome-3');
+    expectError(await api.gql(KEYS.viewer, OUTCOME, { id, outcome: { label: 'x' } }), 'FORBIDDEN');
+    expectError(await api.gql(KEYS.integrator, OUTCOME, { id: '00000000-0000-4000-8000-00000000abcd', outcome: 1 }), 'NOT_FOUND');
+    expectError(await api.gql(KEYS.integrator, OUTCOME, { id, outcome: null }), 'BAD_USER_INPUT');
+    expect(await countRows(api.ds, 'shadow_outcomes', 'run_id = $1', [id])).toBe(0);
+  });
+});
+
+describe('run and runs queries', () => {
+  it('pages newest first without gaps or repeats, and filters', async () => {
+    for (let i = 0; i < 5; i++) await startRun(api, 'triage', `page-${i}`, { ...VALID_INPUT, ticketId: `P-${i}` });
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = await api.ok(KEYS.viewer, `query ($after: String) { runs(first: 3, after: $after, filter: { workflowKey: "triage" }) { edges { node { id createdAt } } pageInfo { hasNextPage endCursor } } }`, { after });
+      seen.push(...page.runs.edges.map((e: any) => e.node.id));
+      after = page.runs.pageInfo.hasNextPage ? page.runs.pageInfo.endCursor : null;
+    } while (after);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBe(await countRows(api.ds, 'runs', `workflow_id = (SELECT id FROM workflows WHERE key = 'triage')`));
+    const cancelled = await api.ok(KEYS.viewer, `{ runs(filter: { statuses: [cancelled] }) { edges { node { status } } } }`);
+    expect(cancelled.runs.edges.length).toBeGreaterThan(0);
+    expect(cancelled.runs.edges.every((e: any) => e.node.status === 'cancelled')).toBe(true);
+    const byRef = await api.ok(KEYS.integrator, `{ runs(filter: { externalRef: "T-1" }) { edges { node { externalRef idempotencyKey } } } }`);
+    expect(byRef.runs.edges).toEqual([{ node: { externalRef: 'T-1', idempotencyKey: 'start-1' } }]);
+  });
+
+  it('returns one run with its workflow, version and trace; unknown ids are NOT_FOUND', async () => {
+    const id = await startRun(api, 'triage', 'query-1');
+    const data = await api.ok(KEYS.viewer, `query ($id: ID!) { run(id: $id) { id input workflow { key } version createdBy { email } steps { stepId } shadowOutcome { agreed } } }`, { id });
+    expect(data.run).toEqual({ id, input: VALID_INPUT, workflow: { key: 'triage' }, version: 1, createdBy: { email: 'ivy@gatehouse.dev' }, steps: [], shadowOutcome: null });
+    expectError(await api.gql(KEYS.viewer, `{ run(id: "00000000-0000-4000-8000-00000000abcd") { id } }`), 'NOT_FOUND');
+    expectError(await api.gql(null, `{ runs { edges { cursor } } }`), 'UNAUTHENTICATED');
+  });
+});

@@ -1,0 +1,44 @@
+import type { WorkflowDefinition } from '@gatehouse/domain';
+import { SUPPORT_TRIAGE } from '../seed/demo-workflows.js';
+import type { TestApi } from './test-api.js';
+
+export const KEYS = {
+  admin: 'gh_dev_admin',
+  owner: 'gh_dev_owner',
+  approver: 'gh_dev_approver',
+  reviewer: 'gh_dev_reviewer',
+  reviewer2: 'gh_dev_reviewer2',
+  integrator: 'gh_dev_integrator',
+  viewer: 'gh_dev_viewer',
+} as const;
+
+export const OWNERS = {
+  operationalOwner: 'olive@gatehouse.dev',
+  changeApprover: 'oscar@gatehouse.dev',
+  failureReviewer: 'rita@gatehouse.dev',
+};
+
+export const DEFINITION: WorkflowDefinition = SUPPORT_TRIAGE;
+
+export const VALID_INPUT = { ticketId: 'T-1', customerEmail: 'sam@example.com', message: 'Please refund me' };
+
+export const CREATE_WORKFLOW = `mutation ($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id key rolloutStage paused } }`;
+export const PROPOSE = `mutation ($key: String!, $def: JSONObject!, $note: String) { proposeWorkflowVersion(workflowKey: $key, definition: $def, changeNote: $note) { id version status } }`;
+export const APPROVE = `mutation ($key: String!, $v: Int!) { approveWorkflowVersion(workflowKey: $key, version: $v) { version status approvedBy { email } } }`;
+export const PUBLISH = `mutation ($key: String!, $v: Int!) { publishWorkflowVersion(workflowKey: $key, version: $v) { key publishedVersion { version status } } }`;
+export const START_RUN = `mutation ($key: String!, $input: JSON!, $idem: String!, $ref: String) { startRun(workflowKey: $key, input: $input, idempotencyKey: $idem, externalRef: $ref) { replayed run { id status mode currentStepId } } }`;
+
+/** A published workflow, created and released the way an owner and approver would. */
+export async function publishedWorkflow(api: TestApi, key: string, definition: WorkflowDefinition = DEFINITION): Promise<void> {
+  await api.ok(KEYS.owner, CREATE_WORKFLOW, {
+    input: { key, name: `Workflow ${key}`, outcome: { statement: 'Faster first replies', targetMetric: 'p50 under 2h' }, owners: OWNERS },
+  });
+  await api.ok(KEYS.owner, PROPOSE, { key, def: definition });
+  await api.ok(KEYS.approver, APPROVE, { key, v: 1 });
+  await api.ok(KEYS.owner, PUBLISH, { key, v: 1 });
+}
+
+export async function startRun(api: TestApi, key: string, idem: string, input: unknown = VALID_INPUT, apiKey: string = KEYS.integrator): Promise<string> {
+  const data = await api.ok<{ startRun: { run: { id: string } } }>(apiKey, START_RUN, { key, input, idem });
+  return data.startRun.run.id;
+}
