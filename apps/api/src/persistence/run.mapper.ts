@@ -1,4 +1,4 @@
-import { ApprovalEntity, ExceptionItemEntity, RunEntity, ShadowOutcomeEntity, StepAttemptEntity } from '@gatehouse/db';
+import { ApprovalEntity, ExceptionItemEntity, RunEntity, ShadowOutcomeEntity, type StepAttemptEntity } from '@gatehouse/db';
 import type {
   ActionClass,
   Approval,

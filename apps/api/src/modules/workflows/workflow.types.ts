@@ -33,25 +33,7 @@ export class OwnersInput {
   failureReviewer?: string | null;
 }
 
-@InputType('CreateWorkflowInput')
-export class CreateWorkflowInput {
-  @Field(() => String, { description: 'Stable identifier: 2–63 lowercase letters, digits or hyphens.' })
-  key: string;
-
-  @Field(() => String)
-  name: string;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-
-  @Field(() => OutcomeInput, { nullable: true })
-  outcome?: OutcomeInput | null;
-
-  @Field(() => OwnersInput, { nullable: true })
-  owners?: OwnersInput | null;
-}
-
-@InputType('UpdateWorkflowInput')
+@InputType('UpdateWorkflowInput', { description: 'Only the fields given change.' })
 export class UpdateWorkflowInput {
   @Field(() => String, { nullable: true })
   name?: string | null;
@@ -64,6 +46,16 @@ export class UpdateWorkflowInput {
 
   @Field(() => OwnersInput, { nullable: true })
   owners?: OwnersInput | null;
+}
+
+/** Creation takes the same fields as an update, plus the permanent key and a required name. */
+@InputType('CreateWorkflowInput')
+export class CreateWorkflowInput extends UpdateWorkflowInput {
+  @Field(() => String, { description: 'Stable identifier: 2–63 lowercase letters, digits or hyphens.' })
+  key: string;
+
+  @Field(() => String)
+  declare name: string;
 }
 
 @ObjectType('MissingItem', { description: 'One gap that blocks publishing.' })

@@ -1,0 +1,117 @@
+import { createDataSource } from '@gatehouse/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app.js';
+import { createLogger } from '../logger.js';
+import { KEYS } from '../test/fixtures.js';
+import { startTestApi, type TestApi } from '../test/test-api.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+/** POSTs a raw body to /graphql and returns the status and parsed JSON. */
+async function post(body: string, headers: Record<string, string> = {}) {
+  const res = await fetch(api.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEYS.viewer, ...headers }, body });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+}
+
+async function stillAnswers() {
+  const res = await post(JSON.stringify({ query: '{ me { role } }' }));
+  expect(res.status).toBe(200);
+  expect(res.body.data.me.role).toBe('viewer');
+}
+
+describe('health', () => {
+  it('/healthz and /readyz answer 200 on a migrated, reachable database', async () => {
+    const health = await fetch(`${api.baseUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${api.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('/readyz says 503 when the database is unreachable while /healthz stays 200', async () => {
+    const ds = createDataSource({ url: (api.ds.options as { url: string }).url, poolSize: 1 });
+    await ds.initialize();
+    const app = await createApp({ dataSource: ds, logger: createLogger('silent') });
+    const { port } = await app.listen(0, '127.0.0.1');
+    try {
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      await ds.destroy();
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'database_unreachable' });
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    } finally {
+      await app.close();
+      if (ds.isInitialized) await ds.destroy();
+    }
+  });
+});
+
+describe('request ids', () => {
+  it('echoes a well-formed x-request-id and generates one otherwise', async () => {
+    const sent = await fetch(`${api.baseUrl}/healthz`, { headers: { 'x-request-id': 'client-req.42_a' } });
+    expect(sent.headers.get('x-request-id')).toBe('client-req.42_a');
+
+    const generated = await post(JSON.stringify({ query: '{ me { role } }' }));
+    const id = generated.headers.get('x-request-id');
+    expect(id).toMatch(UUID);
+    const another = (await post(JSON.stringify({ query: '{ me { role } }' }))).headers.get('x-request-id');
+    expect(another).toMatch(UUID);
+    expect(another).not.toBe(id);
+
+    // Header injection or log flooding through the id is not echoed.
+    const hostile = await fetch(`${api.baseUrl}/healthz`, { headers: { 'x-request-id': 'a b<script>' } });
+    expect(hostile.headers.get('x-request-id')).toMatch(UUID);
+    const long = await fetch(`${api.baseUrl}/healthz`, { headers: { 'x-request-id': 'x'.repeat(129) } });
+    expect(long.headers.get('x-request-id')).toMatch(UUID);
+  });
+});
+
+describe('malformed requests', () => {
+  it('malformed JSON is a 400 BAD_REQUEST, and the server keeps answering', async () => {
+    const res = await post('{"query": "{ me { role } }"');
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect(res.body.errors?.[0]?.message).toMatch(/^Bad request/);
+    await stillAnswers();
+  });
+
+  it('refuses a batched array of operations with a client error', async () => {
+    const res = await post(JSON.stringify([{ query: '{ me { role } }' }, { query: '{ me { email } }' }]));
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body.data).toBeUndefined();
+    expect(res.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/batching disabled/i), extensions: { code: 'BAD_REQUEST' } });
+    await stillAnswers();
+  });
+
+  it('a body over the limit is 413', async () => {
+    const res = await post(JSON.stringify({ query: '{ me { role } }', variables: { pad: 'x'.repeat(600 * 1024) } }));
+    expect(res.status).toBe(413);
+    expect(res.body.errors?.[0]).toMatchObject({ message: 'Request body too large.', extensions: { code: 'BAD_REQUEST' } });
+    await stillAnswers();
+  });
+
+  it('a syntax error is GRAPHQL_PARSE_FAILED, an unknown field GRAPHQL_VALIDATION_FAILED', async () => {
+    const parse = await post(JSON.stringify({ query: '{ me { role }' }));
+    expect(parse.status).toBe(400);
+    expect(parse.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(parse.body.errors?.[0]?.message).toMatch(/Syntax Error/);
+
+    const unknown = await post(JSON.stringify({ query: '{ me { role favouriteColour } }' }));
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(unknown.body.errors?.[0]?.message).toMatch(/favouriteColour/);
+    // Only the code reaches the client: no stack trace, even outside production.
+    expect(parse.body.errors?.[0]?.extensions).toEqual({ code: 'GRAPHQL_PARSE_FAILED' });
+    expect(unknown.body.errors?.[0]?.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+});

@@ -1,0 +1,152 @@
+import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { KEYS } from './test/fixtures.js';
+
+/*
+ * The real process: `node --import tsx src/main.ts`, configured only through its environment,
+ * on a fresh database. Started, checked, stopped with SIGTERM, then started again on the same
+ * database to show that start-up (migrations, seeding) is idempotent.
+ */
+const API_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface ApiProcess {
+  child: ChildProcess;
+  /** Parsed JSON log lines from stdout. */
+  logs: Array<Record<string, any>>;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+let db: TestDatabase;
+const started: ApiProcess[] = [];
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+function startApiProcess(port: number): ApiProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: API_DIR,
+    env: {
+      ...process.env,
+      // Not 'test' (vitest's): libraries such as Apollo behave differently under it.
+      NODE_ENV: 'development',
+      DATABASE_URL: db.url,
+      API_HOST: '127.0.0.1',
+      API_PORT: String(port),
+      SEED_DEMO_DATA: 'true',
+      SEED_DEV_PRINCIPALS: 'true',
+      LOG_LEVEL: 'info',
+      // A hung shutdown shows up as exit code 1 after this, well inside the test timeout.
+      SHUTDOWN_GRACE_MS: '5000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, any>> = [];
+  let pending = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) if (line.trim()) logs.push(JSON.parse(line) as Record<string, any>);
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const api = { child, logs, stderr: () => stderr, exited };
+  started.push(api);
+  return api;
+}
+
+async function waitUntilReady(api: ApiProcess, baseUrl: string): Promise<void> {
+  let exitedEarly = false;
+  void api.exited.then(() => (exitedEarly = true));
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (exitedEarly) throw new Error(`API exited before it was ready: ${api.stderr()}`);
+    const ready = await fetch(`${baseUrl}/readyz`).then((r) => r.status, () => 0);
+    if (ready === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`API not ready within 15 s: ${api.stderr()}`);
+}
+
+async function gql(baseUrl: string, key: string, query: string): Promise<any> {
+  const res = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query }) });
+  const body = (await res.json()) as { data: any; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+
+async function stop(api: ApiProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  api.child.kill('SIGTERM');
+  return api.exited;
+}
+
+const DEMO = `{
+  workflows { key rolloutStage publishedVersion { version } }
+  approvals { edges { node { status stepId } } }
+  exceptionQueue { edges { node { status reason } } }
+  runs(first: 100) { edges { node { id } } }
+}`;
+const CHAIN = `{ verifyAuditChain { ok checked headHash } }`;
+
+beforeAll(async () => {
+  db = await createTestDatabase(inject('gatehousePostgres'));
+});
+afterAll(async () => {
+  for (const api of started) if (api.child.exitCode === null && api.child.signalCode === null) api.child.kill('SIGKILL');
+  await db.drop();
+});
+
+describe('the API process', () => {
+  it('starts, seeds the demo, stops cleanly on SIGTERM, and restarts idempotently', async () => {
+    // First start: migrations already applied (cloned template); demo data seeded.
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const first = startApiProcess(port);
+    await waitUntilReady(first, baseUrl);
+    expect(first.logs.find((l) => l.msg === 'demo data seeded')).toMatchObject({ workflows: 2, runs: 6 });
+    expect(first.logs.find((l) => l.msg === 'Gatehouse API listening')).toMatchObject({ url: `${baseUrl}/graphql` });
+
+    const demo = await gql(baseUrl, KEYS.viewer, DEMO);
+    expect(demo.workflows.map((w: any) => w.key).sort()).toEqual(['invoice-approval', 'support-triage']);
+    expect(demo.workflows.find((w: any) => w.key === 'support-triage')).toMatchObject({ rolloutStage: 'execute', publishedVersion: { version: 1 } });
+    expect(demo.approvals.edges.map((e: any) => e.node)).toContainEqual({ status: 'pending', stepId: 'reply' });
+    expect(demo.exceptionQueue.edges.map((e: any) => e.node)).toContainEqual({ status: 'open', reason: 'low_confidence' });
+    expect(demo.runs.edges).toHaveLength(6);
+    const chain = (await gql(baseUrl, KEYS.admin, CHAIN)).verifyAuditChain;
+    expect(chain.ok).toBe(true);
+
+    expect(await stop(first)).toEqual({ code: 0, signal: null });
+    expect(first.logs.find((l) => l.msg === 'shutting down: draining in-flight requests')).toMatchObject({ signal: 'SIGTERM' });
+    expect(first.logs.at(-1)).toMatchObject({ msg: 'stopped', level: 30, name: 'gatehouse-api' });
+    await expect(fetch(`${baseUrl}/healthz`)).rejects.toThrow();
+
+    // Second start on the same database: nothing is seeded twice and history is untouched.
+    const second = startApiProcess(port);
+    await waitUntilReady(second, baseUrl);
+    expect(second.logs.find((l) => l.msg === 'migrations applied')).toMatchObject({ applied: 0 });
+    expect(second.logs.some((l) => l.msg === 'demo data seeded')).toBe(false);
+    const again = await gql(baseUrl, KEYS.viewer, DEMO);
+    expect(again.workflows).toHaveLength(2);
+    expect(again.runs.edges.map((e: any) => e.node.id).sort()).toEqual(demo.runs.edges.map((e: any) => e.node.id).sort());
+    expect((await gql(baseUrl, KEYS.admin, CHAIN)).verifyAuditChain).toEqual(chain);
+
+    expect(await stop(second)).toEqual({ code: 0, signal: null });
+    expect(second.logs.at(-1)?.msg).toBe('stopped');
+  });
+});

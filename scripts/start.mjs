@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// `pnpm start`: the whole platform on its embedded defaults, in one terminal.
+// 1. PostgreSQL: DATABASE_URL when set, otherwise the embedded server (data persists in
+//    GATEHOUSE_PG_DATA_DIR, default <os tmp>/gatehouse/pgdata).
+// 2. The API (migrates, seeds the dev principals and demo data, serves GraphQL).
+// 3. The runner and the console (vite preview, proxying /graphql to the API).
+// Ctrl-C / SIGTERM stops all of them gracefully, then the database.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { resolveDatabase } = await import(path.join(root, 'packages/db/dist/index.js'));
+
+const apiPort = process.env.API_PORT ?? '4000';
+const apiUrl = `http://127.0.0.1:${apiPort}`;
+const children = [];
+let stopping = false;
+
+const log = (msg) => process.stdout.write(`[gatehouse] ${msg}\n`);
+
+const database = await resolveDatabase({
+  DATABASE_URL: process.env.DATABASE_URL,
+  GATEHOUSE_PG_DATA_DIR: process.env.GATEHOUSE_PG_DATA_DIR,
+  GATEHOUSE_PG_PORT: Number(process.env.GATEHOUSE_PG_PORT ?? 5433),
+});
+log(process.env.DATABASE_URL ? 'using DATABASE_URL' : 'embedded PostgreSQL is up');
+const env = { ...process.env, DATABASE_URL: database.url };
+
+function start(name, command, args, options = {}) {
+  const child = spawn(command, args, { cwd: root, env, stdio: 'inherit', ...options });
+  children.push({ name, child });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited (${signal ?? code}); stopping everything`);
+      void stopAll(1);
+    }
+  });
+  return child;
+}
+
+async function waitForReady(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not become ready within ${timeoutMs / 1000}s`);
+}
+
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  await Promise.all(
+    children.map(
+      ({ child }) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+        }),
+    ),
+  );
+  await database.stop();
+  log('stopped');
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+start('api', process.execPath, ['apps/api/dist/main.js']);
+try {
+  await waitForReady(`${apiUrl}/readyz`, 60_000);
+} catch (err) {
+  log(err.message);
+  await stopAll(1);
+}
+start('runner', process.execPath, ['apps/runner/dist/main.js']);
+start('console', process.execPath, [path.join(root, 'apps/console/node_modules/vite/bin/vite.js'), 'preview'], {
+  cwd: path.join(root, 'apps/console'),
+  env: { ...env, GATEHOUSE_API_URL: apiUrl },
+});
+log(`API      ${apiUrl}/graphql   (health: ${apiUrl}/healthz, ${apiUrl}/readyz)`);
+log('Console  http://127.0.0.1:5173');
+log('Dev keys gh_dev_admin gh_dev_owner gh_dev_approver gh_dev_reviewer gh_dev_reviewer2 gh_dev_integrator gh_dev_viewer (header x-api-key)');
