@@ -3,6 +3,7 @@ import { ApprovalService } from './modules/approvals/approval.service.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { ExceptionService } from './modules/exceptions/exception.service.js';
 import { IdentityService } from './modules/identity/identity.service.js';
+import { MetricsService } from './modules/metrics/metrics.service.js';
 import { RunService } from './modules/runs/run.service.js';
 import { WorkflowService } from './modules/workflows/workflow.service.js';
 
@@ -14,6 +15,7 @@ export interface Services {
   exceptions: ExceptionService;
   audit: AuditService;
   identity: IdentityService;
+  metrics: MetricsService;
 }
 
 export function createServices(ds: DataSource): Services {
@@ -24,5 +26,6 @@ export function createServices(ds: DataSource): Services {
     exceptions: new ExceptionService(ds),
     audit: new AuditService(ds),
     identity: new IdentityService(ds),
+    metrics: new MetricsService(ds),
   };
 }

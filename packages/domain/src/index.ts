@@ -15,3 +15,4 @@ export * from './workflow-version.js';
 export * from './workflow.js';
 export * from './step-dispatch.js';
 export * from './api-key.js';
+export * from './metrics-window.js';

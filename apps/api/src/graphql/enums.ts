@@ -6,6 +6,7 @@ import {
   EXCEPTION_REASONS,
   EXCEPTION_RESOLUTIONS,
   EXCEPTION_STATUSES,
+  METRIC_BUCKETS,
   ROLES,
   ROLLOUT_STAGES,
   RUN_STATUSES,
@@ -35,3 +36,4 @@ export const ExceptionStatusEnum = enumOf(EXCEPTION_STATUSES, 'ExceptionStatus',
 export const ExceptionResolutionEnum = enumOf(EXCEPTION_RESOLUTIONS, 'ExceptionResolution', 'How a reviewer resolved an exception.');
 export const ClarityPointEnum = enumOf(CLARITY_POINTS, 'ClarityPoint', 'The five things a workflow must make explicit before publishing.');
 export const AssigneeFilterEnum = enumOf(['me', 'unassigned', 'any'] as const, 'AssigneeFilter', 'Whose exception items to list.');
+export const MetricBucketEnum = enumOf(METRIC_BUCKETS, 'MetricBucket', 'Width of a metrics time bucket (UTC; weeks start on Monday).');

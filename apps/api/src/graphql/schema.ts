@@ -6,13 +6,14 @@ import { ApprovalResolver } from '../modules/approvals/approval.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { ExceptionResolver } from '../modules/exceptions/exception.resolver.js';
 import { IdentityResolver } from '../modules/identity/identity.resolver.js';
+import { MetricsResolver } from '../modules/metrics/metrics.resolver.js';
 import { RunResolver } from '../modules/runs/run.resolver.js';
 import { WorkflowResolver, WorkflowVersionResolver } from '../modules/workflows/workflow.resolver.js';
 import { authorizeOperation } from './authorize.js';
 
 export async function buildGatehouseSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [WorkflowResolver, WorkflowVersionResolver, RunResolver, ApprovalResolver, ExceptionResolver, AuditResolver, IdentityResolver],
+    resolvers: [WorkflowResolver, WorkflowVersionResolver, RunResolver, ApprovalResolver, ExceptionResolver, AuditResolver, IdentityResolver, MetricsResolver],
     globalMiddlewares: [authorizeOperation],
     validate: false,
   });
