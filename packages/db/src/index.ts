@@ -29,3 +29,4 @@ export {
   type AuditEventBody,
 } from './audit/audit-log.js';
 export { enqueueOutbox, OUTBOX_CHANNEL, type EnqueueOutboxInput } from './outbox/outbox.js';
+export * from './repositories/index.js';

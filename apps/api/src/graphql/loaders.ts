@@ -1,8 +1,7 @@
-import { PrincipalEntity, WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
+import { PrincipalEntity, toVersion, toWorkflow, WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
 import type { Workflow, WorkflowVersion } from '@gatehouse/domain';
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
-import { toVersion, toWorkflow } from '../persistence/workflow.mapper.js';
 import type { PrincipalType } from '../modules/identity/principal.types.js';
 
 /**

@@ -1,6 +1,5 @@
-import { WorkflowEntity } from '@gatehouse/db';
+import { gateRunForApproval, raiseRunException, WorkflowEntity } from '@gatehouse/db';
 import type { DataSource } from 'typeorm';
-import { gateRunForApproval, raiseRunException } from '../persistence/run-progress.js';
 import { createServices } from '../services.js';
 import { INVOICE_APPROVAL, SUPPORT_TRIAGE } from './demo-workflows.js';
 import { devPrincipal } from './dev-principals.js';

@@ -1,4 +1,4 @@
-import { ApprovalEntity } from '@gatehouse/db';
+import { applyRunCommand, ApprovalEntity, fromApproval, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, toApproval } from '@gatehouse/db';
 import {
   DomainError,
   decideApproval,
@@ -11,10 +11,6 @@ import {
 } from '@gatehouse/domain';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../graphql/connection.js';
-import { isUuid, loadWorkflow } from '../../persistence/loaders.js';
-import { fromApproval, toApproval } from '../../persistence/run.mapper.js';
-import { applyRunCommand, loadRun } from '../../persistence/run-store.js';
-import { inTransaction, recordEvents } from '../../persistence/transaction.js';
 
 export interface ApprovalFilter {
   workflowKey?: string | null;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateRunForApproval } from '../../persistence/run-progress.js';
+import { gateRunForApproval } from '@gatehouse/db';
 import { KEYS, publishedWorkflow, startRun } from '../../test/fixtures.js';
 import { countRows, expectError, startTestApi, type TestApi } from '../../test/test-api.js';
 

@@ -1,4 +1,4 @@
-import { ExceptionItemEntity, WorkflowVersionEntity } from '@gatehouse/db';
+import { applyRunCommand, ExceptionItemEntity, fromExceptionItem, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, toExceptionItem, type Tx, WorkflowVersionEntity } from '@gatehouse/db';
 import {
   DomainError,
   claimException,
@@ -15,10 +15,6 @@ import {
 } from '@gatehouse/domain';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../graphql/connection.js';
-import { isUuid, loadWorkflow } from '../../persistence/loaders.js';
-import { fromExceptionItem, toExceptionItem } from '../../persistence/run.mapper.js';
-import { applyRunCommand, loadRun } from '../../persistence/run-store.js';
-import { inTransaction, recordEvents, type Tx } from '../../persistence/transaction.js';
 
 export type AssigneeFilter = 'me' | 'unassigned' | 'any';
 

@@ -1,6 +1,6 @@
 import type { ExceptionReason, WorkflowDefinition } from '@gatehouse/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { raiseRunException } from '../../persistence/run-progress.js';
+import { raiseRunException } from '@gatehouse/db';
 import { DEFINITION, KEYS, publishedWorkflow, startRun } from '../../test/fixtures.js';
 import { countRows, expectError, startTestApi, type TestApi } from '../../test/test-api.js';
 

@@ -1,10 +1,8 @@
-import { ApiKeyEntity, PrincipalEntity } from '@gatehouse/db';
+import { ApiKeyEntity, inTransaction, isUuid, PrincipalEntity, recordEvents, resolvePrincipalRef } from '@gatehouse/db';
 import { DomainError, issueApiKey, revokeApiKey, type Actor, type ApiKey } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { generateApiKey, hashApiKey } from '../../identity/api-key-secret.js';
-import { isUuid, resolvePrincipalRef } from '../../persistence/loaders.js';
-import { inTransaction, recordEvents } from '../../persistence/transaction.js';
 import type { PrincipalType } from './principal.types.js';
 
 function toApiKey(e: ApiKeyEntity): ApiKey {

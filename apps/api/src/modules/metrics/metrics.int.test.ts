@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateRunForApproval, raiseRunException } from '../../persistence/run-progress.js';
+import { gateRunForApproval, raiseRunException } from '@gatehouse/db';
 import { KEYS, publishedWorkflow, startRun } from '../../test/fixtures.js';
 import { expectError, startTestApi, type TestApi } from '../../test/test-api.js';
 

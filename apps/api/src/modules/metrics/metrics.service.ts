@@ -1,6 +1,6 @@
 import { planMetricsWindow, rate, type MetricBucket } from '@gatehouse/domain';
 import type { DataSource } from 'typeorm';
-import { loadWorkflow } from '../../persistence/loaders.js';
+import { loadWorkflow } from '@gatehouse/db';
 import type { MetricsFiguresType, MetricsType } from './metrics.types.js';
 
 interface FigureRow {

@@ -1,4 +1,4 @@
-import { ApprovalEntity, ExceptionItemEntity, RunEntity, ShadowOutcomeEntity, StepAttemptEntity } from '@gatehouse/db';
+import { applyRunCommand, ApprovalEntity, dispatchStep, ExceptionItemEntity, fromRun, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadPublishedVersion, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt } from '@gatehouse/db';
 import {
   DomainError,
   canonicalInput,
@@ -17,11 +17,6 @@ import {
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../graphql/connection.js';
-import { dispatchStep } from '../../persistence/dispatch.js';
-import { isUuid, loadPublishedVersion, loadWorkflow } from '../../persistence/loaders.js';
-import { fromRun, fromShadowOutcome, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt } from '../../persistence/run.mapper.js';
-import { applyRunCommand, loadRun } from '../../persistence/run-store.js';
-import { inTransaction, insertEntity, recordEvents } from '../../persistence/transaction.js';
 
 export interface StartRunCommand {
   workflowKey: string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateRunForApproval, raiseRunException } from '../../persistence/run-progress.js';
+import { gateRunForApproval, raiseRunException } from '@gatehouse/db';
 import { CREATE_WORKFLOW, KEYS, OWNERS, PROPOSE, START_RUN, VALID_INPUT, DEFINITION, publishedWorkflow, startRun } from '../../test/fixtures.js';
 import { countRows, expectError, startTestApi, type TestApi } from '../../test/test-api.js';
 

@@ -1,4 +1,4 @@
-import { WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
+import { fromVersion, fromWorkflow, insertEntity, inTransaction, loadPublishedVersion, loadVersion, loadWorkflow, recordEvents, resolvePrincipalRef, toVersion, toWorkflow, type Tx, WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
 import {
   DomainError,
   approveVersion,
@@ -23,9 +23,6 @@ import {
 } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { loadPublishedVersion, loadVersion, loadWorkflow, resolvePrincipalRef } from '../../persistence/loaders.js';
-import { inTransaction, insertEntity, recordEvents, type Tx } from '../../persistence/transaction.js';
-import { fromVersion, fromWorkflow, toVersion, toWorkflow } from '../../persistence/workflow.mapper.js';
 
 export interface OwnerRefs {
   operationalOwner?: string | null;

@@ -1,4 +1,4 @@
-import { PrincipalEntity, WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
+import { PrincipalEntity, WorkflowEntity, WorkflowVersionEntity } from '../entities/index.js';
 import { DomainError, type Workflow, type WorkflowVersion } from '@gatehouse/domain';
 import type { Tx } from './transaction.js';
 import { toVersion, toWorkflow } from './workflow.mapper.js';

@@ -1,4 +1,4 @@
-import { enqueueOutbox } from '@gatehouse/db';
+import { enqueueOutbox } from '../outbox/outbox.js';
 import { STEP_DISPATCH_TOPIC, type StepDispatch } from '@gatehouse/domain';
 import type { Tx } from './transaction.js';
 

@@ -1,4 +1,4 @@
-import { ApprovalEntity, ExceptionItemEntity, RunEntity } from '@gatehouse/db';
+import { ApprovalEntity, ExceptionItemEntity, RunEntity } from '../entities/index.js';
 import {
   DomainError,
   transitionRun,

@@ -1,4 +1,4 @@
-import { WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
+import { WorkflowEntity, WorkflowVersionEntity } from '../entities/index.js';
 import type { Outcome, RolloutStage, VersionStatus, Workflow, WorkflowDefinition, WorkflowVersion } from '@gatehouse/domain';
 
 export function toWorkflow(e: WorkflowEntity): Workflow {

@@ -1,4 +1,4 @@
-import { ApprovalEntity, ExceptionItemEntity, RunEntity, WorkflowVersionEntity } from '@gatehouse/db';
+import { ApprovalEntity, ExceptionItemEntity, RunEntity, WorkflowVersionEntity } from '../entities/index.js';
 import {
   openException,
   requestApproval,

@@ -1,4 +1,4 @@
-import { ApprovalEntity, ExceptionItemEntity, RunEntity, ShadowOutcomeEntity, type StepAttemptEntity } from '@gatehouse/db';
+import { ApprovalEntity, ExceptionItemEntity, RunEntity, ShadowOutcomeEntity, type StepAttemptEntity } from '../entities/index.js';
 import type {
   ActionClass,
   Approval,

@@ -1,4 +1,4 @@
-import { appendAuditEvent } from '@gatehouse/db';
+import { appendAuditEvent } from '../audit/audit-log.js';
 import { SYSTEM_ACTOR_ROLE, type Actor, type DomainEvent } from '@gatehouse/domain';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';

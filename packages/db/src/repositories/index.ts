@@ -1,0 +1,9 @@
+// Entity ↔ domain mapping and the load → domain → save building blocks shared by the API
+// and the runner. Business rules stay in @gatehouse/domain; these only persist its results.
+export * from './dispatch.js';
+export * from './loaders.js';
+export * from './run-progress.js';
+export * from './run-store.js';
+export * from './run.mapper.js';
+export * from './transaction.js';
+export * from './workflow.mapper.js';
