@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IllegalTransitionError } from './errors.js';
+import { DomainError, IllegalTransitionError } from './errors.js';
 import {
   EXCEPTION_RESOLUTIONS,
   claimException,
@@ -206,5 +206,27 @@ describe('resolveException', () => {
     const before = structuredClone(item);
     resolveException(item, { resolution: 'override_output', note: 'n', output: { a: 1 } }, actors.reviewer, LATER);
     expect(item).toEqual(before);
+  });
+});
+
+describe('resolveException — override output against the step schema', () => {
+  const schema = { type: 'object', required: ['label'], properties: { label: { enum: ['refund', 'other'] } } };
+  const claimedItem = () => claimException(openException({ id: 'x-s', runId: 'r', workflowId: 'w', stepId: 'check', reason: 'invalid_output' }, new Date('2026-01-01T00:00:00Z')).state, { id: 'p-1', role: 'reviewer' }, new Date('2026-01-01T00:01:00Z')).state;
+
+  it('refuses an override that breaks the schema, naming the problem', () => {
+    try {
+      resolveException(claimedItem(), { resolution: 'override_output', note: 'fixed', output: { label: 'banana' } }, { id: 'p-1', role: 'reviewer' }, new Date('2026-01-01T00:02:00Z'), null, schema);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as DomainError).code).toBe('invalid_input');
+      expect((error as DomainError).message).toMatch(/output schema of step "check".*\/label must be equal to one of the allowed values/);
+    }
+  });
+
+  it('accepts an override that matches, and any override when the step states no schema', () => {
+    const ok = resolveException(claimedItem(), { resolution: 'override_output', note: 'fixed', output: { label: 'refund' } }, { id: 'p-1', role: 'reviewer' }, new Date('2026-01-01T00:02:00Z'), null, schema);
+    expect(ok.state.resolutionOutput).toEqual({ label: 'refund' });
+    const free = resolveException(claimedItem(), { resolution: 'override_output', note: 'fixed', output: 'anything' }, { id: 'p-1', role: 'reviewer' }, new Date('2026-01-01T00:02:00Z'), null, null);
+    expect(free.state.resolutionOutput).toBe('anything');
   });
 });

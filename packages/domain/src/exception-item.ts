@@ -1,5 +1,5 @@
 import { DomainError, IllegalTransitionError, assertNever } from './errors.js';
-import type { JsonValue } from './json-schema.js';
+import { formatIssues, validateAgainstSchema, type JsonSchema, type JsonValue } from './json-schema.js';
 import type { Actor } from './roles.js';
 import type { RunCommand } from './run.js';
 import type { ExceptionReason } from './workflow-definition.js';
@@ -116,7 +116,15 @@ export interface ResolutionResult extends Transition<ExceptionItem> {
  * Resolving needs the item to be yours (an open item is claimed implicitly) and a note for
  * whoever reads the trail later. The run command says how the run moves on.
  */
-export function resolveException(item: ExceptionItem, input: ResolutionInput, actor: Actor, now: Date, defaultHandOff?: string | null): ResolutionResult {
+export function resolveException(
+  item: ExceptionItem,
+  input: ResolutionInput,
+  actor: Actor,
+  now: Date,
+  defaultHandOff?: string | null,
+  /** The failing step's output schema, if it has one (see stepOutputSchema). */
+  outputSchema?: JsonSchema | null,
+): ResolutionResult {
   if (item.status === 'resolved') {
     throw new DomainError('already_decided', `Exception ${item.id} was already resolved (${item.resolution}); refresh the queue.`, { resolution: item.resolution });
   }
@@ -133,6 +141,12 @@ export function resolveException(item: ExceptionItem, input: ResolutionInput, ac
       break;
     case 'override_output':
       if (input.output === undefined) throw new DomainError('invalid_input', 'override_output needs output: the corrected result of the failing step.', { field: 'output' });
+      if (outputSchema) {
+        const issues = validateAgainstSchema(outputSchema, input.output);
+        if (issues.length > 0) {
+          throw new DomainError('invalid_input', `The override does not match the output schema of step "${item.stepId}": ${formatIssues(issues)}`, { field: 'output', issues });
+        }
+      }
       output = input.output;
       runCommand = { type: 'requeue', cause: 'exception_override' };
       break;

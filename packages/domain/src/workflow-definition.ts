@@ -416,3 +416,15 @@ export function assertValidDefinition(definition: unknown): asserts definition i
 export function findStep(definition: WorkflowDefinition, stepId: string): StepDefinition | undefined {
   return definition.steps.find((s) => s.id === stepId);
 }
+
+/**
+ * The schema a step's output must satisfy, where the definition states one: an agent's
+ * outputSchema, or the schema a validate step checks. A person overriding that step's output
+ * is held to the same contract as the model.
+ */
+export function stepOutputSchema(definition: WorkflowDefinition, stepId: string): JsonSchema | null {
+  const step = findStep(definition, stepId);
+  if (step?.kind === 'agent') return step.outputSchema;
+  if (step?.kind === 'validate') return step.schema;
+  return null;
+}

@@ -4,6 +4,7 @@ import {
   claimException,
   releaseException,
   resolveException,
+  stepOutputSchema,
   type Actor,
   type DomainEvent,
   type ExceptionItem,
@@ -58,6 +59,7 @@ export class ExceptionService {
         actor,
         now,
         defaultHandOff,
+        stepOutputSchema(definition, item.stepId),
       );
       await tx.save(ExceptionItemEntity, fromExceptionItem(resolved.state));
       const moved = await applyRunCommand(tx, run, resolved.runCommand, actor, now, item.id);

@@ -247,6 +247,11 @@ describe('resolveException', () => {
     const missing = expectError(await api.gql(KEYS.reviewer, RESOLVE, { id: exceptionId, r: 'override_output', note: 'Clearly a refund' }), 'BAD_USER_INPUT');
     expect(missing.extensions?.details).toEqual({ field: 'output' });
     expect(await runStatus(runId)).toBe('in_exception');
+    // The override is held to the failing step's output schema, like the model's output was.
+    const invalid = expectError(await api.gql(KEYS.reviewer, RESOLVE, { id: exceptionId, r: 'override_output', note: 'Clearly a refund', output: { label: 'banana', confidence: 1 } }), 'BAD_USER_INPUT');
+    expect(invalid.message).toMatch(/output schema of step "check"/);
+    expect(invalid.extensions?.details?.issues).toEqual([{ path: '/label', message: 'must be equal to one of the allowed values' }]);
+    expect(await runStatus(runId)).toBe('in_exception');
 
     const before = await dispatchCount(runId);
     const data = await api.ok(KEYS.reviewer, RESOLVE, { id: exceptionId, r: 'override_output', note: 'Clearly a refund', output });
