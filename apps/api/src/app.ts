@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { GraphQLContext } from './graphql/context.js';
-import { createFormatError } from './graphql/format-error.js';
+import { createFormatError, requestLogger } from './graphql/format-error.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildGatehouseSchema } from './graphql/schema.js';
 import { healthRouter } from './http/health.js';
@@ -68,6 +68,9 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   app.use(
     '/graphql',
     express.json({ limit: `${options.bodyLimitKb ?? 512}kb` }),
+    // After body parsing (stream callbacks would lose the async context): errors that
+    // formatError logs carry this request's id.
+    (req: express.Request, _res: express.Response, next: express.NextFunction) => requestLogger.run(req.log, next),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const key = apiKeyFromHeaders(req.headers);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, IllegalTransitionError } from './errors.js';
+import { type DomainError, IllegalTransitionError } from './errors.js';
 import {
   EXCEPTION_RESOLUTIONS,
   claimException,

@@ -1,3 +1,4 @@
+import { isUuid } from '@gatehouse/db';
 import { DomainError } from '@gatehouse/domain';
 import { type ClassType, Field, ObjectType } from 'type-graphql';
 
@@ -61,18 +62,24 @@ export function encodeCursor(sortValue: string | number, id: string): string {
   return Buffer.from(JSON.stringify([sortValue, id])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | null | undefined): { sortValue: string | number; id: string } | null {
+export function decodeCursor(cursor: string | null | undefined, kind: 'timestamp' | 'seq' = 'timestamp'): { sortValue: string | number; id: string } | null {
   if (!cursor) return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && (typeof parsed[0] === 'string' || typeof parsed[0] === 'number') && typeof parsed[1] === 'string') {
-      return { sortValue: parsed[0], id: parsed[1] };
+    // The position goes into SQL as a timestamptz/bigint and a uuid: a forged value must be
+    // refused here, not by PostgreSQL as an internal error.
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && isUuid(parsed[1])) {
+      const [sortValue, id] = parsed as [unknown, string];
+      if (kind === 'seq' && Number.isSafeInteger(sortValue) && (sortValue as number) >= 0) return { sortValue: sortValue as number, id };
+      if (kind === 'timestamp' && typeof sortValue === 'string' && ISO_INSTANT.test(sortValue) && !Number.isNaN(Date.parse(sortValue))) return { sortValue, id };
     }
   } catch {
     // fall through to the error below
   }
   throw new DomainError('invalid_input', 'The after cursor is not one this API issued; pass the endCursor from a previous page.', { field: 'after' });
 }
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
 /** Turns rows fetched with limit+1 into a page. */
 export function toConnection<T>(rows: T[], limit: number, cursorOf: (row: T) => string): Connection<T> {

@@ -1,4 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { isDomainError, type DomainErrorCode } from '@gatehouse/domain';
 import { type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger.js';
@@ -41,6 +42,13 @@ const PASS_THROUGH = new Set([
   ...Object.values(DOMAIN_TO_PUBLIC),
 ]);
 
+/**
+ * The logger of the HTTP request being served (pino-http's child, which carries the request
+ * id). formatError gets no context from Apollo, so app.ts runs each GraphQL request inside
+ * this store; outside one (tests, executeOperation) the logger given to createFormatError is used.
+ */
+export const requestLogger = new AsyncLocalStorage<Logger>();
+
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
@@ -57,7 +65,7 @@ export function createFormatError(logger: Logger) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
     }
     // Anything else is a bug or an infrastructure failure: log it whole, show nothing of it.
-    logger.error({ err: original, path: formatted.path }, 'unhandled error in GraphQL operation');
+    (requestLogger.getStore() ?? logger).error({ err: original, path: formatted.path }, 'unhandled error in GraphQL operation');
     return { message: 'Internal error. It has been logged; retrying may help.', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

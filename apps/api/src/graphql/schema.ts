@@ -10,11 +10,12 @@ import { MetricsResolver } from '../modules/metrics/metrics.resolver.js';
 import { RunResolver } from '../modules/runs/run.resolver.js';
 import { WorkflowResolver, WorkflowVersionResolver } from '../modules/workflows/workflow.resolver.js';
 import { authorizeOperation } from './authorize.js';
+import { refuseUnusableArguments } from './input-guard.js';
 
 export async function buildGatehouseSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [WorkflowResolver, WorkflowVersionResolver, RunResolver, ApprovalResolver, ExceptionResolver, AuditResolver, IdentityResolver, MetricsResolver],
-    globalMiddlewares: [authorizeOperation],
+    globalMiddlewares: [authorizeOperation, refuseUnusableArguments],
     validate: false,
   });
   assertEveryOperationHasARoleEntry(schema);

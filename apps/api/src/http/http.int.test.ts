@@ -1,4 +1,5 @@
 import { createDataSource } from '@gatehouse/db';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { createLogger } from '../logger.js';
@@ -72,6 +73,34 @@ describe('request ids', () => {
     expect(hostile.headers.get('x-request-id')).toMatch(UUID);
     const long = await fetch(`${api.baseUrl}/healthz`, { headers: { 'x-request-id': 'x'.repeat(129) } });
     expect(long.headers.get('x-request-id')).toMatch(UUID);
+  });
+});
+
+describe('internal errors', () => {
+  it('are masked in the response and logged with the request id', async () => {
+    const lines: Array<Record<string, any>> = [];
+    const logger = pino({ level: 'info' }, { write: (chunk: string) => void lines.push(JSON.parse(chunk) as Record<string, any>) });
+    const ds = createDataSource({ url: (api.ds.options as { url: string }).url, poolSize: 1 });
+    await ds.initialize();
+    const app = await createApp({ dataSource: ds, logger });
+    const { port } = await app.listen(0, '127.0.0.1');
+    try {
+      await ds.destroy(); // every database call now fails: an outage, not the client's fault
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': KEYS.viewer, 'x-request-id': 'outage-req-1' },
+        body: JSON.stringify({ query: '{ me { role } }' }),
+      });
+      const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+      expect(body.errors[0]!.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(JSON.stringify(body)).not.toMatch(/destroyed|Connection|pool/i);
+      const logged = lines.filter((l) => l.msg === 'unhandled error in GraphQL operation');
+      expect(logged).toHaveLength(1);
+      expect(logged[0]!.req?.id).toBe('outage-req-1');
+    } finally {
+      await app.close();
+      if (ds.isInitialized) await ds.destroy();
+    }
   });
 });
 

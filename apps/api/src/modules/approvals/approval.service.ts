@@ -30,12 +30,17 @@ export class ApprovalService {
   /**
    * The approval row is locked for the decision, so of two reviewers deciding at once the
    * second waits, then finds the approval decided and gets CONFLICT: exactly one wins.
+   * Lock order is run, then approval — the order cancelRun takes them in — so a decision
+   * racing a cancel waits instead of deadlocking.
    */
   decide(actor: Actor, cmd: DecideCommand): Promise<Approval> {
     if (!isUuid(cmd.approvalId)) throw new DomainError('not_found', `No approval with id ${cmd.approvalId}.`);
     return inTransaction(this.ds, async (tx) => {
-      const row = await tx.findOne(ApprovalEntity, { where: { id: cmd.approvalId }, lock: { mode: 'pessimistic_write' } });
-      if (!row) throw new DomainError('not_found', `No approval with id ${cmd.approvalId}.`);
+      // run_id never changes, so reading it unlocked to find which run to lock first is safe.
+      const ref = await tx.findOne(ApprovalEntity, { where: { id: cmd.approvalId }, select: { id: true, runId: true } });
+      if (!ref) throw new DomainError('not_found', `No approval with id ${cmd.approvalId}.`);
+      const run = await loadRun(tx, ref.runId, true);
+      const row = await tx.findOneOrFail(ApprovalEntity, { where: { id: cmd.approvalId }, lock: { mode: 'pessimistic_write' } });
       const now = new Date();
       const decided = decideApproval(
         toApproval(row),
@@ -44,7 +49,6 @@ export class ApprovalService {
         now,
       );
       await tx.save(ApprovalEntity, fromApproval(decided.state));
-      const run = await loadRun(tx, decided.state.runId, true);
       const moved = await applyRunCommand(tx, run, decided.runCommand, actor, now, decided.state.id);
       await recordEvents(tx, actor, [...decided.events, ...moved.events]);
       return decided.state;

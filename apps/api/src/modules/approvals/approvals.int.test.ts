@@ -118,3 +118,44 @@ describe('decideApproval', () => {
     expectError(await api.gql(KEYS.reviewer, `{ approvals(after: "garbage") { edges { cursor } } }`), 'BAD_USER_INPUT');
   });
 });
+
+describe('decideApproval racing cancelRun', () => {
+  const CANCEL = `mutation ($id: ID!, $reason: String!) { cancelRun(runId: $id, reason: $reason) { id status } }`;
+
+  /** Waits until `n` backends of this database are blocked on a lock. */
+  async function blockedOnLocks(n: number): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const [row] = await api.ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      if (row.n >= n) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`expected ${n} backends waiting on a lock`);
+  }
+
+  it('never deadlocks: both requests answer without an internal error', async () => {
+    const { approvalId, runId } = await pendingApproval();
+    // Hold the approval row so the decision queues first and the cancel second; on release,
+    // a decide that locks approval → run and a cancel that locks run → approvals deadlock.
+    const holder = api.ds.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT id FROM approvals WHERE id = $1 FOR UPDATE`, [approvalId]);
+    const decide = api.gql(KEYS.reviewer, DECIDE, { id: approvalId, d: 'approve' });
+    await blockedOnLocks(1);
+    const cancel = api.gql(KEYS.integrator, CANCEL, { id: runId, reason: 'Customer withdrew' });
+    await blockedOnLocks(2);
+    await holder.commitTransaction();
+    await holder.release();
+    const [decided, cancelled] = await Promise.all([decide, cancel]);
+    for (const result of [decided, cancelled]) {
+      expect(result.errors?.[0]?.extensions?.code, JSON.stringify(result.errors)).not.toBe('INTERNAL_SERVER_ERROR');
+    }
+    // The decision came first, so it wins; the cancel then ends the requeued run.
+    expect(decided.errors).toBeUndefined();
+    expect(cancelled.errors).toBeUndefined();
+    const [run] = await api.ds.query(`SELECT status FROM runs WHERE id = $1`, [runId]);
+    expect(run.status).toBe('cancelled');
+    const [approval] = await api.ds.query(`SELECT status FROM approvals WHERE id = $1`, [approvalId]);
+    expect(approval.status).toBe('approved');
+  });
+});

@@ -26,7 +26,7 @@ export class AuditService {
   /** A subject's trail in order (events about it, and about its approvals/exceptions/runs). */
   async trail(subjectId: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<AuditEvent>> {
     const limit = pageSize(first);
-    const cursor = decodeCursor(after);
+    const cursor = decodeCursor(after, 'seq');
     const qb = this.ds.getRepository(AuditEventEntity).createQueryBuilder('e');
     if (subjectId) qb.andWhere('(e.subject_id = :sid OR :sid = ANY(e.scope_ids))', { sid: subjectId });
     if (cursor) qb.andWhere('e.seq > :seq', { seq: Number(cursor.sortValue) });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateRunForApproval, raiseRunException } from '@gatehouse/db';
 import { CREATE_WORKFLOW, KEYS, OWNERS, PROPOSE, START_RUN, VALID_INPUT, DEFINITION, publishedWorkflow, startRun } from '../../test/fixtures.js';
-import { countRows, expectError, startTestApi, type TestApi } from '../../test/test-api.js';
+import { countRows, expectError, startTestApi, type GqlResult, type TestApi } from '../../test/test-api.js';
 
 const CANCEL = `mutation ($id: ID!, $reason: String!) { cancelRun(runId: $id, reason: $reason) { id status cancelReason finishedAt approvals { status } exceptions { status resolution } } }`;
 const OUTCOME = `mutation ($id: ID!, $outcome: JSON!) { recordHumanOutcome(runId: $id, outcome: $outcome) { runId humanOutcome aiOutcome agreed } }`;
@@ -62,6 +62,24 @@ describe('startRun', () => {
     expectError(await api.gql(KEYS.reviewer, START_RUN, { key: 'triage', input: VALID_INPUT, idem: 'bad-5' }), 'FORBIDDEN');
     expect(await countRows(api.ds, 'runs')).toBe(runs);
     expect(await countRows(api.ds, 'outbox')).toBe(outbox);
+  });
+
+  it('refuses text PostgreSQL cannot store (NUL characters) and absurdly deep JSON as BAD_USER_INPUT, writing nothing', async () => {
+    const runs = await countRows(api.ds, 'runs');
+    expectError(await api.gql(KEYS.integrator, START_RUN, { key: 'triage', input: { ...VALID_INPUT, message: 'refund\u0000please' }, idem: 'nul-1' }), 'BAD_USER_INPUT');
+    expectError(await api.gql(KEYS.integrator, START_RUN, { key: 'triage', input: VALID_INPUT, idem: 'nul\u0000key' }), 'BAD_USER_INPUT');
+    // JSON nested so deep that hashing or validating it would overflow the stack.
+    // (Written as text: JSON.stringify of such a value would overflow the stack here too.)
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+    const input = `${JSON.stringify(VALID_INPUT).slice(0, -1)},"extra":${deep}}`;
+    const res = await fetch(api.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': KEYS.integrator },
+      body: `{"query":${JSON.stringify(START_RUN)},"variables":{"key":"triage","idem":"deep-1","input":${input}}}`,
+    });
+    const body = (await res.json()) as GqlResult;
+    expect(expectError({ ...body, status: res.status }, 'BAD_USER_INPUT').message).toMatch(/nested more than 100 levels/);
+    expect(await countRows(api.ds, 'runs')).toBe(runs);
   });
 
   it('a paused workflow still accepts runs; they queue until resumed', async () => {
@@ -138,6 +156,16 @@ describe('run and runs queries', () => {
     expect(cancelled.runs.edges.every((e: any) => e.node.status === 'cancelled')).toBe(true);
     const byRef = await api.ok(KEYS.integrator, `{ runs(filter: { externalRef: "T-1" }) { edges { node { externalRef idempotencyKey } } } }`);
     expect(byRef.runs.edges).toEqual([{ node: { externalRef: 'T-1', idempotencyKey: 'start-1' } }]);
+  });
+
+  it('a cursor this API did not issue is BAD_USER_INPUT, never an internal error', async () => {
+    const forge = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const forged = [forge(['2026-01-01T00:00:00.000Z', 'not-a-uuid']), forge(['yesterday', '00000000-0000-4000-8000-00000000abcd']), forge([1.5, '00000000-0000-4000-8000-00000000abcd'])];
+    for (const after of forged) {
+      expectError(await api.gql(KEYS.viewer, `query ($after: String) { runs(after: $after) { edges { cursor } } }`, { after }), 'BAD_USER_INPUT');
+      expectError(await api.gql(KEYS.viewer, `query ($after: String) { auditTrail(after: $after) { edges { cursor } } }`, { after }), 'BAD_USER_INPUT');
+    }
+    expectError(await api.gql(KEYS.viewer, `query ($after: String) { auditTrail(after: $after) { edges { cursor } } }`, { after: forge(['abc', '00000000-0000-4000-8000-00000000abcd']) }), 'BAD_USER_INPUT');
   });
 
   it('returns one run with its workflow, version and trace; unknown ids are NOT_FOUND', async () => {

@@ -75,16 +75,16 @@ export class WorkflowService {
 
   create(actor: Actor, cmd: CreateWorkflowCommand): Promise<Workflow> {
     return inTransaction(this.ds, async (tx) => {
-      if (await tx.exists(WorkflowEntity, { where: { key: cmd.key } })) {
-        throw new DomainError('conflict', `A workflow with key "${cmd.key}" already exists; choose another key or update that one.`, { workflowKey: cmd.key });
-      }
+      if (await tx.exists(WorkflowEntity, { where: { key: cmd.key } })) throw duplicateKey(cmd.key);
       const owners = await this.resolveOwners(tx, cmd.owners);
       const { state, events } = createWorkflow(
         { id: randomUUID(), key: cmd.key, name: cmd.name, description: cmd.description ?? '', outcome: cmd.outcome ?? null, owners },
         actor,
         new Date(),
       );
-      await insertEntity(tx, WorkflowEntity, fromWorkflow(state));
+      // A concurrent create of the same key that committed first: the unique key decides.
+      const inserted = await tx.createQueryBuilder().insert().into(WorkflowEntity).values(fromWorkflow(state) as never).orIgnore().returning(['id']).execute();
+      if (inserted.raw.length === 0) throw duplicateKey(cmd.key);
       await recordEvents(tx, actor, events);
       return state;
     });
@@ -227,6 +227,10 @@ export class WorkflowService {
     if (reviewer !== undefined) owners.failureReviewerId = reviewer;
     return owners;
   }
+}
+
+function duplicateKey(key: string): DomainError {
+  return new DomainError('conflict', `A workflow with key "${key}" already exists; choose another key or update that one.`, { workflowKey: key });
 }
 
 function withData(event: DomainEvent, extra: Record<string, unknown>): DomainEvent {

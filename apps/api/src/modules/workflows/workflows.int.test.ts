@@ -38,6 +38,16 @@ describe('createWorkflow / updateWorkflow', () => {
     expect(await countRows(api.ds, 'workflows', `key IN ('ghost-owner','by-reviewer','anon')`)).toBe(0);
   });
 
+  it('concurrent creates of one key: exactly one wins, the others get CONFLICT', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => api.gql(KEYS.owner, CREATE_WORKFLOW, { input: { key: 'create-race', name: `Race ${i}`, owners: OWNERS } })),
+    );
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    for (const loser of results.filter((r) => r.errors)) expectError(loser, 'CONFLICT');
+    expect(await countRows(api.ds, 'workflows', `key = 'create-race'`)).toBe(1);
+    expect(await countRows(api.ds, 'audit_events', `action = 'workflow.created' AND data->>'key' = 'create-race'`)).toBe(1);
+  });
+
   it('updates name and owners; a no-op update is refused', async () => {
     const data = await api.ok(KEYS.owner, UPDATE, { key: 'create-ok', input: { name: 'Renamed', owners: { changeApprover: 'ada@gatehouse.dev' } } });
     expect(data.updateWorkflow).toEqual({ name: 'Renamed', changeApprover: { email: 'ada@gatehouse.dev' } });
