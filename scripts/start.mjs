@@ -12,7 +12,19 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { resolveDatabase } = await import(path.join(root, 'packages/db/dist/index.js'));
 
-const apiPort = process.env.API_PORT ?? '4000';
+/** A port from the environment, or the default; anything else stops here with its name. */
+function port(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) {
+    process.stderr.write(`[gatehouse] Invalid environment: ${name} must be a port between 1 and 65535, got "${raw}".\n`);
+    process.exit(1);
+  }
+  return Number(raw);
+}
+
+const apiPort = port('API_PORT', 4000);
+const pgPort = port('GATEHOUSE_PG_PORT', 5433);
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 const children = [];
 let stopping = false;
@@ -20,12 +32,12 @@ let stopping = false;
 const log = (msg) => process.stdout.write(`[gatehouse] ${msg}\n`);
 
 const database = await resolveDatabase({
-  DATABASE_URL: process.env.DATABASE_URL,
-  GATEHOUSE_PG_DATA_DIR: process.env.GATEHOUSE_PG_DATA_DIR,
-  GATEHOUSE_PG_PORT: Number(process.env.GATEHOUSE_PG_PORT ?? 5433),
+  DATABASE_URL: process.env.DATABASE_URL || undefined,
+  GATEHOUSE_PG_DATA_DIR: process.env.GATEHOUSE_PG_DATA_DIR || undefined,
+  GATEHOUSE_PG_PORT: pgPort,
 });
 log(process.env.DATABASE_URL ? 'using DATABASE_URL' : 'embedded PostgreSQL is up');
-const env = { ...process.env, DATABASE_URL: database.url };
+const env = { ...process.env, DATABASE_URL: database.url, API_PORT: String(apiPort) };
 
 function start(name, command, args, options = {}) {
   const child = spawn(command, args, { cwd: root, env, stdio: 'inherit', ...options });

@@ -22,6 +22,8 @@ export interface AppOptions {
   logger: Logger;
   bodyLimitKb?: number;
   introspection?: boolean;
+  /** Accept the public gh_dev_* keys. False in production. */
+  allowDevelopmentKeys?: boolean;
 }
 
 export interface GatehouseApp {
@@ -74,7 +76,7 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const key = apiKeyFromHeaders(req.headers);
-        const principal = key ? await authenticateApiKey(dataSource, key) : null;
+        const principal = key ? await authenticateApiKey(dataSource, key, { allowDevelopmentKeys: options.allowDevelopmentKeys ?? true }) : null;
         return {
           requestId: String(req.id),
           principal,

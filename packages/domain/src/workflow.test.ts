@@ -185,6 +185,12 @@ describe('setRolloutStage', () => {
     expect(() => setRolloutStage(published({ rolloutStage: 'shadow' }), 'execute', 'r', LATER)).toThrow('Promote one stage at a time: shadow → draft first.');
   });
 
+  it('requires a reason, and stores it trimmed', () => {
+    const error = expectDomainError(() => setRolloutStage(published({ rolloutStage: 'shadow' }), 'draft', '   ', LATER), 'invalid_input');
+    expect(error.details).toEqual({ field: 'reason' });
+    expect(setRolloutStage(published({ rolloutStage: 'shadow' }), 'draft', '  evidence  ', LATER).events[0]!.data.reason).toBe('evidence');
+  });
+
   it('refuses any stage change before a version is published', () => {
     const error = expectDomainError(() => setRolloutStage(makeWorkflow(), 'draft', 'r', LATER), 'precondition_failed');
     expect(error.message).toContain('"support-triage" has no published version');

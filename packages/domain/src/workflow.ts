@@ -142,6 +142,9 @@ export function setRolloutStage(workflow: Workflow, stage: RolloutStage, reason:
   if (workflow.publishedVersionId === null) {
     throw new DomainError('precondition_failed', `Workflow "${workflow.key}" has no published version; publish one before changing its rollout stage.`);
   }
+  if (!reason.trim()) {
+    throw new DomainError('invalid_input', 'Say why the rollout stage changes (reason is required): it is the evidence trail for promotion.', { field: 'reason' });
+  }
   if (workflow.rolloutStage === stage) {
     throw new IllegalTransitionError('workflow', `already in ${stage}`, `move to ${stage}`);
   }
@@ -152,7 +155,7 @@ export function setRolloutStage(workflow: Workflow, stage: RolloutStage, reason:
   const direction = STAGE_ORDER[stage] > STAGE_ORDER[from] ? 'promoted' : 'demoted';
   return {
     state: { ...workflow, rolloutStage: stage, updatedAt: now },
-    events: [{ type: `workflow.${direction}`, subjectType: 'workflow', subjectId: workflow.id, data: { from, to: stage, reason } }],
+    events: [{ type: `workflow.${direction}`, subjectType: 'workflow', subjectId: workflow.id, data: { from, to: stage, reason: reason.trim() } }],
   };
 }
 

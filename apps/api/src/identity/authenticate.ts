@@ -8,7 +8,12 @@ import { hashApiKey } from './api-key-secret.js';
  * Resolves an API key to its principal. Revoked keys and disabled principals resolve to
  * null, which the authorization gate answers with UNAUTHENTICATED.
  */
-export async function authenticateApiKey(ds: DataSource, key: string): Promise<Principal | null> {
+export const DEVELOPMENT_KEY_PREFIX = 'gh_dev_';
+
+export async function authenticateApiKey(ds: DataSource, key: string, options: { allowDevelopmentKeys: boolean }): Promise<Principal | null> {
+  // The development keys are public (README); a database seeded in development and later run
+  // in production must not let them in.
+  if (!options.allowDevelopmentKeys && key.startsWith(DEVELOPMENT_KEY_PREFIX)) return null;
   const row = await ds
     .createQueryBuilder(ApiKeyEntity, 'k')
     .innerJoin(PrincipalEntity, 'p', 'p.id = k.principal_id')

@@ -3,7 +3,7 @@ import { createDataSource } from '@gatehouse/db';
 import { createTestDatabase } from '@gatehouse/db/testing';
 import type { DataSource } from 'typeorm';
 import { expect, inject } from 'vitest';
-import { createApp } from '../app.js';
+import { createApp, type AppOptions } from '../app.js';
 import { createLogger } from '../logger.js';
 
 export interface GqlResult<T = Record<string, any>> {
@@ -24,11 +24,11 @@ export interface TestApi {
 }
 
 /** A real API over real HTTP on a fresh database cloned from the migrated template. */
-export async function startTestApi(): Promise<TestApi> {
+export async function startTestApi(options: Pick<AppOptions, 'allowDevelopmentKeys'> = {}): Promise<TestApi> {
   const db = await createTestDatabase(inject('gatehousePostgres'));
   const ds = createDataSource({ url: db.url, poolSize: 8 });
   await ds.initialize();
-  const app = await createApp({ dataSource: ds, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const app = await createApp({ dataSource: ds, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ...options });
   const address = await app.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const graphqlUrl = `${baseUrl}/graphql`;
@@ -73,4 +73,14 @@ export function expectError(result: GqlResult, code: string) {
 export async function countRows(ds: DataSource, table: string, where = 'true', params: unknown[] = []): Promise<number> {
   const [row] = await ds.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params);
   return (row as { n: number }).n;
+}
+
+/** Waits until `n` backends of the test database are blocked on a lock (for race tests). */
+export async function waitForLockWaiters(ds: DataSource, n: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const [row] = await ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+    if ((row as { n: number }).n >= n) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`expected ${n} backends waiting on a lock`);
 }

@@ -5,9 +5,30 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 
 export type Tx = EntityManager;
 
-/** Runs `work` in one READ COMMITTED transaction; everything in it commits or nothing does. */
-export function inTransaction<T>(ds: DataSource, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return ds.transaction(work);
+/** SQLSTATEs after which the whole transaction may simply run again. */
+const RETRYABLE = new Set(['40P01' /* deadlock_detected */, '40001' /* serialization_failure */]);
+const MAX_ATTEMPTS = 3;
+
+export function isRetryableTransactionError(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: string }; code?: string } | null)?.driverError?.code ?? (error as { code?: string } | null)?.code;
+  return typeof code === 'string' && RETRYABLE.has(code);
+}
+
+/**
+ * Runs `work` in one READ COMMITTED transaction; everything in it commits or nothing does.
+ * PostgreSQL may abort a transaction to break a deadlock or a serialization conflict; the work
+ * has no effects outside the transaction, so it is run again (up to 3 attempts) rather than
+ * failing the caller with an internal error.
+ */
+export async function inTransaction<T>(ds: DataSource, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ds.transaction(work);
+    } catch (error) {
+      if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateRunForApproval } from '@gatehouse/db';
 import { KEYS, publishedWorkflow, startRun } from '../../test/fixtures.js';
-import { countRows, expectError, startTestApi, type TestApi } from '../../test/test-api.js';
+import { countRows, expectError, startTestApi, waitForLockWaiters, type TestApi } from '../../test/test-api.js';
 
 const DECIDE = `mutation ($id: ID!, $d: ApprovalDecision!, $reason: String, $edited: JSON) {
   decideApproval(approvalId: $id, decision: $d, reason: $reason, editedOutput: $edited) {
@@ -122,16 +122,6 @@ describe('decideApproval', () => {
 describe('decideApproval racing cancelRun', () => {
   const CANCEL = `mutation ($id: ID!, $reason: String!) { cancelRun(runId: $id, reason: $reason) { id status } }`;
 
-  /** Waits until `n` backends of this database are blocked on a lock. */
-  async function blockedOnLocks(n: number): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      const [row] = await api.ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-      if (row.n >= n) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`expected ${n} backends waiting on a lock`);
-  }
-
   it('never deadlocks: both requests answer without an internal error', async () => {
     const { approvalId, runId } = await pendingApproval();
     // Hold the approval row so the decision queues first and the cancel second; on release,
@@ -141,9 +131,9 @@ describe('decideApproval racing cancelRun', () => {
     await holder.startTransaction();
     await holder.query(`SELECT id FROM approvals WHERE id = $1 FOR UPDATE`, [approvalId]);
     const decide = api.gql(KEYS.reviewer, DECIDE, { id: approvalId, d: 'approve' });
-    await blockedOnLocks(1);
+    await waitForLockWaiters(api.ds, 1);
     const cancel = api.gql(KEYS.integrator, CANCEL, { id: runId, reason: 'Customer withdrew' });
-    await blockedOnLocks(2);
+    await waitForLockWaiters(api.ds, 2);
     await holder.commitTransaction();
     await holder.release();
     const [decided, cancelled] = await Promise.all([decide, cancel]);

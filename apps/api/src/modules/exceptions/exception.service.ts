@@ -12,6 +12,7 @@ import {
   type ExceptionResolution,
   type ExceptionStatus,
   type JsonValue,
+  type Run,
   type WorkflowDefinition,
 } from '@gatehouse/domain';
 import type { DataSource } from 'typeorm';
@@ -47,9 +48,9 @@ export class ExceptionService {
 
   /** Resolution and the run's next move commit together; retry and override re-dispatch the run. */
   resolve(actor: Actor, cmd: ResolveCommand): Promise<ExceptionItem> {
-    return this.change(actor, cmd.exceptionId, async (tx, item) => {
+    return this.change(actor, cmd.exceptionId, async (tx, item, run) => {
+      if (!run) throw new Error('Invariant: resolve runs with the run locked');
       const now = new Date();
-      const run = await loadRun(tx, item.runId, true);
       const version = await tx.findOneOrFail(WorkflowVersionEntity, { where: { id: run.versionId } });
       const definition = version.definition as unknown as WorkflowDefinition;
       const defaultHandOff = definition.exceptionPolicy?.[item.reason]?.handOffTo ?? definition.boundary?.handOffs[0]?.name ?? null;
@@ -64,7 +65,7 @@ export class ExceptionService {
       await tx.save(ExceptionItemEntity, fromExceptionItem(resolved.state));
       const moved = await applyRunCommand(tx, run, resolved.runCommand, actor, now, item.id);
       return { state: resolved.state, events: [...resolved.events, ...moved.events], saved: true };
-    });
+    }, { lockRun: true });
   }
 
   async get(id: string): Promise<ExceptionItem> {
@@ -91,17 +92,30 @@ export class ExceptionService {
     return toConnection(rows.map(toExceptionItem), limit, (x) => encodeCursor(x.createdAt.toISOString(), x.id));
   }
 
+  /**
+   * Locks the item (and, for changes that move the run, the run first: the order cancelRun
+   * takes them in, so a resolution racing a cancel waits instead of deadlocking), applies one
+   * domain transition, saves it and audits it.
+   */
   private change(
     actor: Actor,
     id: string,
-    apply: (tx: Tx, item: ExceptionItem) => Promise<{ state: ExceptionItem; events: DomainEvent[]; saved?: boolean }>,
+    apply: (tx: Tx, item: ExceptionItem, run: Run | null) => Promise<{ state: ExceptionItem; events: DomainEvent[]; saved?: boolean }>,
+    options: { lockRun?: boolean } = {},
   ): Promise<ExceptionItem> {
     if (!isUuid(id)) throw new DomainError('not_found', `No exception with id ${id}.`);
     return inTransaction(this.ds, async (tx) => {
+      let run: Run | null = null;
+      if (options.lockRun) {
+        // run_id never changes, so reading it unlocked to find which run to lock first is safe.
+        const ref = await tx.findOne(ExceptionItemEntity, { where: { id }, select: { id: true, runId: true } });
+        if (!ref) throw new DomainError('not_found', `No exception with id ${id}.`);
+        run = await loadRun(tx, ref.runId, true);
+      }
       // Row lock: two reviewers claiming at once serialize, and the second sees the first's claim.
       const row = await tx.findOne(ExceptionItemEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw new DomainError('not_found', `No exception with id ${id}.`);
-      const { state, events, saved } = await apply(tx, toExceptionItem(row));
+      const { state, events, saved } = await apply(tx, toExceptionItem(row), run);
       if (!saved && events.length > 0) await tx.save(ExceptionItemEntity, fromExceptionItem(state));
       await recordEvents(tx, actor, events);
       return state;

@@ -149,6 +149,7 @@ describe('rollback, rollout stage and the kill switch', () => {
     expectError(await api.gql(KEYS.owner, STAGE, { key: 'rollout', stage: 'shadow' }), 'CONFLICT');
     expectError(await api.gql(KEYS.viewer, STAGE, { key: 'rollout', stage: 'draft' }), 'FORBIDDEN');
     expectError(await api.gql(KEYS.owner, STAGE, { key: 'rollout', stage: 'live' }), 'BAD_USER_INPUT');
+    expectError(await api.gql(KEYS.owner, `mutation { setRolloutStage(workflowKey: "rollout", stage: draft, reason: " ") { rolloutStage } }`), 'BAD_USER_INPUT');
     expect((await api.ok(KEYS.owner, STAGE, { key: 'rollout', stage: 'draft' })).setRolloutStage.rolloutStage).toBe('draft');
     expect((await api.ok(KEYS.owner, STAGE, { key: 'rollout', stage: 'execute' })).setRolloutStage.rolloutStage).toBe('execute');
     expect((await api.ok(KEYS.owner, STAGE, { key: 'rollout', stage: 'shadow' })).setRolloutStage.rolloutStage).toBe('shadow');
