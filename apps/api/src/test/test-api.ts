@@ -84,3 +84,17 @@ export async function waitForLockWaiters(ds: DataSource, n: number): Promise<voi
   }
   throw new Error(`expected ${n} backends waiting on a lock`);
 }
+
+/** Holds a row lock in its own transaction until `release()`: orders racing requests in tests. */
+export async function holdRowLock(ds: DataSource, table: 'approvals' | 'exception_items' | 'runs', id: string): Promise<{ release(): Promise<void> }> {
+  const holder = ds.createQueryRunner();
+  await holder.connect();
+  await holder.startTransaction();
+  await holder.query(`SELECT id FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
+  return {
+    release: async () => {
+      await holder.commitTransaction();
+      await holder.release();
+    },
+  };
+}

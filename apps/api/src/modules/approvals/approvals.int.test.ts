@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateRunForApproval } from '@gatehouse/db';
 import { KEYS, publishedWorkflow, startRun } from '../../test/fixtures.js';
-import { countRows, expectError, startTestApi, waitForLockWaiters, type TestApi } from '../../test/test-api.js';
+import { countRows, expectError, holdRowLock, startTestApi, waitForLockWaiters, type TestApi } from '../../test/test-api.js';
 
 const DECIDE = `mutation ($id: ID!, $d: ApprovalDecision!, $reason: String, $edited: JSON) {
   decideApproval(approvalId: $id, decision: $d, reason: $reason, editedOutput: $edited) {
@@ -126,15 +126,11 @@ describe('decideApproval racing cancelRun', () => {
     const { approvalId, runId } = await pendingApproval();
     // Hold the approval row so the decision queues first and the cancel second; on release,
     // a decide that locks approval → run and a cancel that locks run → approvals deadlock.
-    const holder = api.ds.createQueryRunner();
-    await holder.connect();
-    await holder.startTransaction();
-    await holder.query(`SELECT id FROM approvals WHERE id = $1 FOR UPDATE`, [approvalId]);
+    const holder = await holdRowLock(api.ds, 'approvals', approvalId);
     const decide = api.gql(KEYS.reviewer, DECIDE, { id: approvalId, d: 'approve' });
     await waitForLockWaiters(api.ds, 1);
     const cancel = api.gql(KEYS.integrator, CANCEL, { id: runId, reason: 'Customer withdrew' });
     await waitForLockWaiters(api.ds, 2);
-    await holder.commitTransaction();
     await holder.release();
     const [decided, cancelled] = await Promise.all([decide, cancel]);
     for (const result of [decided, cancelled]) {

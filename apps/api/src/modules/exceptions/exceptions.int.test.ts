@@ -2,7 +2,7 @@ import type { ExceptionReason, WorkflowDefinition } from '@gatehouse/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseRunException } from '@gatehouse/db';
 import { DEFINITION, KEYS, publishedWorkflow, startRun } from '../../test/fixtures.js';
-import { countRows, expectError, startTestApi, waitForLockWaiters, type TestApi } from '../../test/test-api.js';
+import { countRows, expectError, holdRowLock, startTestApi, waitForLockWaiters, type TestApi } from '../../test/test-api.js';
 
 const ITEM = `id status reason stepId assignee { email } claimedAt resolution resolutionNote resolutionOutput handOffTo resolvedBy { email } resolvedAt run { id status cancelReason }`;
 const CLAIM = `mutation ($id: ID!) { claimException(exceptionId: $id) { ${ITEM} } }`;
@@ -344,15 +344,11 @@ describe('resolveException racing cancelRun', () => {
     const { exceptionId, runId } = await openItem();
     // Hold the item so the resolution queues first and the cancel second. A resolution that
     // locked item → run and a cancel that locks run → items would deadlock on release.
-    const holder = api.ds.createQueryRunner();
-    await holder.connect();
-    await holder.startTransaction();
-    await holder.query(`SELECT id FROM exception_items WHERE id = $1 FOR UPDATE`, [exceptionId]);
+    const holder = await holdRowLock(api.ds, 'exception_items', exceptionId);
     const resolve = api.gql(KEYS.reviewer, RESOLVE, { id: exceptionId, r: 'retry', note: 'Transient' });
     await waitForLockWaiters(api.ds, 1);
     const cancel = api.gql(KEYS.integrator, `mutation ($id: ID!) { cancelRun(runId: $id, reason: "withdrawn") { status } }`, { id: runId });
     await waitForLockWaiters(api.ds, 2);
-    await holder.commitTransaction();
     await holder.release();
     const [resolved, cancelled] = await Promise.all([resolve, cancel]);
     expect(resolved.errors, JSON.stringify(resolved.errors)).toBeUndefined();
