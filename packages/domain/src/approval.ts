@@ -97,16 +97,26 @@ export interface DecisionResult extends Transition<Approval> {
  * A human decision on a pending approval. Exactly one decision is ever recorded: a second
  * attempt (e.g. a concurrent reviewer) finds it decided and gets `already_decided`.
  */
-export function decideApproval(approval: Approval, input: DecisionInput, actor: Actor, now: Date): DecisionResult {
+/**
+ * Why `actor` may not decide `approval` at all (whatever the decision), or null if they may.
+ * decideApproval throws it; the API shows its message so the console can explain a disabled control.
+ */
+export function decisionBlocker(approval: Approval, actor: Actor): DomainError | null {
   if (approval.status !== 'pending') {
-    throw new DomainError('already_decided', `Approval ${approval.id} was already ${approval.status}${approval.decidedBy ? ' by someone else' : ''}; refresh to see the decision.`, { status: approval.status, decidedBy: approval.decidedBy });
+    return new DomainError('already_decided', `Approval ${approval.id} was already ${approval.status}${approval.decidedBy ? ' by someone else' : ''}; refresh to see the decision.`, { status: approval.status, decidedBy: approval.decidedBy });
   }
   if (approval.requestedBy !== null && actor.id === approval.requestedBy) {
-    throw new DomainError('separation_of_duties', 'You requested this approval (you started the run); another reviewer must decide it.');
+    return new DomainError('separation_of_duties', 'You requested this approval (you started the run); another reviewer must decide it.');
   }
   if (!satisfiesApproverRole(actor.role, approval.requiredRole)) {
-    throw new DomainError('forbidden', `This approval needs a ${approval.requiredRole} (or higher); you are a ${actor.role}.`, { requiredRole: approval.requiredRole });
+    return new DomainError('forbidden', `This approval needs a ${approval.requiredRole} (or higher); you are a ${actor.role}.`, { requiredRole: approval.requiredRole });
   }
+  return null;
+}
+
+export function decideApproval(approval: Approval, input: DecisionInput, actor: Actor, now: Date): DecisionResult {
+  const blocker = decisionBlocker(approval, actor);
+  if (blocker) throw blocker;
   const reason = input.reason?.trim() || null;
   if (input.decision !== 'approve' && !reason) {
     throw new DomainError('invalid_input', `A reason is required to ${input.decision === 'reject' ? 'reject' : 'edit and approve'}.`, { field: 'reason' });

@@ -5,6 +5,8 @@ import {
   validateDefinition,
   type StepDefinition,
   type StepKind,
+  approverRoleFor,
+  defaultHandOff,
   type WorkflowDefinition,
 } from './workflow-definition.js';
 import { bareDefinition, expectDomainError, fullDefinition } from './test/fixtures.js';
@@ -323,5 +325,23 @@ describe('findStep', () => {
     const definition = fullDefinition();
     expect(findStep(definition, 'check')?.kind).toBe('validate');
     expect(findStep(definition, 'missing')).toBeUndefined();
+  });
+});
+
+describe('defaultHandOff and approverRoleFor', () => {
+  const base = { inputSchema: { type: 'object' }, steps: [{ id: 'gate', kind: 'approval', requiredRole: 'owner' }, { id: 'act', kind: 'action', action: 'a', actionClass: 'read' }] } as unknown as WorkflowDefinition;
+  const boundary = { trigger: 't', allowedActions: [], neverActions: [], handOffs: [{ name: 'first', to: 'Team A', when: 'x' }, { name: 'second', to: 'Team B', when: 'y' }] };
+
+  it('prefers the hand-off the exception policy names, then the boundary’s first, else none', () => {
+    expect(defaultHandOff({ ...base, boundary, exceptionPolicy: { timeout: { action: 'hand_off', handOffTo: 'second' } } }, 'timeout')).toBe('second');
+    expect(defaultHandOff({ ...base, boundary, exceptionPolicy: { timeout: { action: 'hand_off', handOffTo: 'second' } } }, 'tool_error')).toBe('first');
+    expect(defaultHandOff(base, 'timeout')).toBeNull();
+  });
+
+  it('takes the approval step’s role, then the policy’s, then reviewer', () => {
+    const policy = { requireApprovalFor: [], minConfidence: 0.5, approverRole: 'admin' as const };
+    expect(approverRoleFor({ ...base, approvalPolicy: policy }, 'gate')).toBe('owner');
+    expect(approverRoleFor({ ...base, approvalPolicy: policy }, 'act')).toBe('admin');
+    expect(approverRoleFor(base, 'act')).toBe('reviewer');
   });
 });

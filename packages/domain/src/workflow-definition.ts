@@ -428,3 +428,17 @@ export function stepOutputSchema(definition: WorkflowDefinition, stepId: string)
   if (step?.kind === 'validate') return step.schema;
   return null;
 }
+
+/**
+ * The manual path an exception hands off to when the reviewer names none: the one the
+ * exception policy names for that reason, else the boundary's first hand-off.
+ */
+export function defaultHandOff(definition: WorkflowDefinition, reason: ExceptionReason): string | null {
+  return definition.exceptionPolicy?.[reason]?.handOffTo ?? definition.boundary?.handOffs[0]?.name ?? null;
+}
+
+/** Who must decide a gate at `stepId`: the approval step's own role, else the policy's, else a reviewer. */
+export function approverRoleFor(definition: WorkflowDefinition, stepId: string): ApproverRole {
+  const step = findStep(definition, stepId);
+  return (step?.kind === 'approval' ? step.requiredRole : undefined) ?? definition.approvalPolicy?.approverRole ?? 'reviewer';
+}

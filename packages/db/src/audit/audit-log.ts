@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { canonicalJson } from '@gatehouse/domain';
+import { canonicalJson, GENESIS_HASH } from '@gatehouse/domain';
 import { type EntityManager } from 'typeorm';
 import { AuditEventEntity } from '../entities/audit-event.entity.js';
 
 /** prevHash of the first event. */
-export const AUDIT_GENESIS_HASH = '0'.repeat(64);
+/** The prev_hash of the first event; the domain owns the value. */
+export const AUDIT_GENESIS_HASH = GENESIS_HASH;
 
 /**
  * Transaction-scoped advisory lock key that serialises appends, so the chain stays linear

@@ -1,5 +1,6 @@
 import { ApprovalEntity, ExceptionItemEntity, RunEntity, WorkflowVersionEntity } from '../entities/index.js';
 import {
+  approverRoleFor,
   openException,
   requestApproval,
   transitionRun,
@@ -19,8 +20,9 @@ import { inTransaction, insertEntity, recordEvents, type Tx } from './transactio
 
 /*
  * Run progress as the runner performs it (gate for approval, route to the exception queue).
- * The runner issue moves these next to the step executors; the seed and API tests use them
- * now to put runs into those states through the same domain transitions.
+ * The runner will call these; the seed and the API tests use them now to put runs into those
+ * states through the same domain transitions. Not yet idempotent under redelivery: a second
+ * call for a run already waiting fails with illegal_transition (the runner issue fixes that).
  */
 
 async function ensureRunning(tx: Tx, run: Run, stepId: string, now: Date): Promise<Run> {
@@ -44,7 +46,6 @@ export function gateRunForApproval(
     const now = new Date();
     const run = await ensureRunning(tx, await loadRun(tx, runId, true), gate.stepId, now);
     const definition = await definitionOf(tx, run);
-    const step = definition.steps.find((s) => s.id === gate.stepId);
     const requested = requestApproval(
       {
         id: randomUUID(),
@@ -53,7 +54,7 @@ export function gateRunForApproval(
         stepId: gate.stepId,
         actionName: gate.actionName ?? null,
         actionClass: gate.actionClass,
-        requiredRole: (step?.kind === 'approval' ? step.requiredRole : undefined) ?? definition.approvalPolicy?.approverRole ?? 'reviewer',
+        requiredRole: approverRoleFor(definition, gate.stepId),
         proposed: gate.proposed,
         requestedBy: run.createdBy,
         ...(definition.slas ? { slaMinutes: definition.slas.approvalMinutes } : {}),

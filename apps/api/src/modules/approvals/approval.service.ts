@@ -2,7 +2,7 @@ import { applyRunCommand, ApprovalEntity, fromApproval, inTransaction, isUuid, l
 import {
   DomainError,
   decideApproval,
-  satisfiesApproverRole,
+  decisionBlocker,
   type Actor,
   type Approval,
   type ApprovalDecision,
@@ -78,8 +78,5 @@ export class ApprovalService {
 
 /** Why `actor` cannot decide `approval`, or null if they can: lets the console explain a disabled control. */
 export function decisionBlockedReason(approval: Approval, actor: Actor): string | null {
-  if (approval.status !== 'pending') return `Already ${approval.status}.`;
-  if (approval.requestedBy === actor.id) return 'You requested this approval; another reviewer must decide it.';
-  if (!satisfiesApproverRole(actor.role, approval.requiredRole)) return `Needs a ${approval.requiredRole} or higher.`;
-  return null;
+  return decisionBlocker(approval, actor)?.message ?? null;
 }

@@ -2,6 +2,7 @@ import { applyRunCommand, ExceptionItemEntity, fromExceptionItem, inTransaction,
 import {
   DomainError,
   claimException,
+  defaultHandOff,
   releaseException,
   resolveException,
   stepOutputSchema,
@@ -53,13 +54,12 @@ export class ExceptionService {
       const now = new Date();
       const version = await tx.findOneOrFail(WorkflowVersionEntity, { where: { id: run.versionId } });
       const definition = version.definition as unknown as WorkflowDefinition;
-      const defaultHandOff = definition.exceptionPolicy?.[item.reason]?.handOffTo ?? definition.boundary?.handOffs[0]?.name ?? null;
       const resolved = resolveException(
         item,
         { resolution: cmd.resolution, note: cmd.note, ...(cmd.output !== undefined ? { output: cmd.output } : {}), handOffTo: cmd.handOffTo ?? null },
         actor,
         now,
-        defaultHandOff,
+        defaultHandOff(definition, item.reason),
         stepOutputSchema(definition, item.stepId),
       );
       await tx.save(ExceptionItemEntity, fromExceptionItem(resolved.state));
