@@ -3,7 +3,8 @@
 // 1. PostgreSQL: DATABASE_URL when set, otherwise the embedded server (data persists in
 //    GATEHOUSE_PG_DATA_DIR, default <os tmp>/gatehouse/pgdata).
 // 2. The API (migrates, seeds the dev principals and demo data, serves GraphQL).
-// 3. The runner and the console (vite preview, proxying /graphql to the API).
+// 3. The demo action receiver, the runner (Postgres transport unless KAFKA_BROKERS is set)
+//    and the console (vite preview, proxying /graphql to the API).
 // Ctrl-C / SIGTERM stops all of them gracefully, then the database.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -25,6 +26,8 @@ function port(name, fallback) {
 
 const apiPort = port('API_PORT', 4000);
 const pgPort = port('GATEHOUSE_PG_PORT', 5433);
+const actionsPort = port('DEMO_ACTIONS_PORT', 4010);
+const consolePort = port('CONSOLE_PORT', 5173);
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 const children = [];
 let stopping = false;
@@ -37,7 +40,14 @@ const database = await resolveDatabase({
   GATEHOUSE_PG_PORT: pgPort,
 });
 log(process.env.DATABASE_URL ? 'using DATABASE_URL' : 'embedded PostgreSQL is up');
-const env = { ...process.env, DATABASE_URL: database.url, API_PORT: String(apiPort) };
+const env = {
+  ...process.env,
+  DATABASE_URL: database.url,
+  API_PORT: String(apiPort),
+  DEMO_ACTIONS_PORT: String(actionsPort),
+  CONSOLE_PORT: String(consolePort),
+  ACTION_WEBHOOK_URL: process.env.ACTION_WEBHOOK_URL || `http://127.0.0.1:${actionsPort}/actions`,
+};
 
 function start(name, command, args, options = {}) {
   const child = spawn(command, args, { cwd: root, env, stdio: 'inherit', ...options });
@@ -94,11 +104,13 @@ try {
   log(err.message);
   await stopAll(1);
 }
+start('demo-actions', process.execPath, ['scripts/demo-action-receiver.mjs']);
 start('runner', process.execPath, ['apps/runner/dist/main.js']);
 start('console', process.execPath, [path.join(root, 'apps/console/node_modules/vite/bin/vite.js'), 'preview'], {
   cwd: path.join(root, 'apps/console'),
   env: { ...env, GATEHOUSE_API_URL: apiUrl },
 });
 log(`API      ${apiUrl}/graphql   (health: ${apiUrl}/healthz, ${apiUrl}/readyz)`);
-log('Console  http://127.0.0.1:5173');
+log(`Console  http://127.0.0.1:${consolePort}`);
+log(`Actions  ${env.ACTION_WEBHOOK_URL} (demo receiver; set ACTION_WEBHOOK_URL to use your own)`);
 log('Dev keys gh_dev_admin gh_dev_owner gh_dev_approver gh_dev_reviewer gh_dev_reviewer2 gh_dev_integrator gh_dev_viewer (header x-api-key)');

@@ -10,6 +10,8 @@ function apiUrl(): string {
 }
 
 const target = apiUrl();
+/** The console's own port (the start command passes CONSOLE_PORT). */
+const port = Number(process.env.CONSOLE_PORT || 5173);
 const proxy: Record<string, ProxyOptions> = Object.fromEntries(
   ['/graphql', '/healthz', '/readyz'].map((path) => [path, { target, changeOrigin: true }]),
 );
@@ -17,8 +19,8 @@ const proxy: Record<string, ProxyOptions> = Object.fromEntries(
 export default defineConfig({
   // Vite 8 transforms TSX with Oxc; React 19 uses the automatic JSX runtime.
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
-  server: { host: '127.0.0.1', port: 5173, strictPort: true, proxy },
-  preview: { host: '127.0.0.1', port: 5173, strictPort: true, proxy },
+  server: { host: '127.0.0.1', port, strictPort: true, proxy },
+  preview: { host: '127.0.0.1', port, strictPort: true, proxy },
   build: {
     outDir: 'dist',
     sourcemap: true,

@@ -12,6 +12,24 @@ describe('loadRunnerEnv', () => {
 
   it('applies defaults', () => {
     const env = loadRunnerEnv({ DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db' });
-    expect(env).toMatchObject({ DATABASE_POOL_SIZE: 5, RUNNER_REPORT_INTERVAL_MS: 30_000, LOG_LEVEL: 'info', NODE_ENV: 'development' });
+    expect(env).toMatchObject({ DATABASE_POOL_SIZE: 6, RUNNER_REPORT_INTERVAL_MS: 30_000, LOG_LEVEL: 'info', NODE_ENV: 'development', transport: 'postgres', KAFKA_BROKERS: [] });
+  });
+
+  it('chooses Kafka when brokers are configured, unless told otherwise', () => {
+    const url = 'postgres://u:p@127.0.0.1:5432/db';
+    expect(loadRunnerEnv({ DATABASE_URL: url, KAFKA_BROKERS: 'a:9092, b:9093' })).toMatchObject({ transport: 'kafka', KAFKA_BROKERS: ['a:9092', 'b:9093'] });
+    expect(loadRunnerEnv({ DATABASE_URL: url, KAFKA_BROKERS: 'a:9092', RUNNER_TRANSPORT: 'postgres' }).transport).toBe('postgres');
+    expect(() => loadRunnerEnv({ DATABASE_URL: url, RUNNER_TRANSPORT: 'kafka' })).toThrow(/needs KAFKA_BROKERS/);
+    expect(() => loadRunnerEnv({ DATABASE_URL: url, KAFKA_BROKERS: 'no-port' })).toThrow(/KAFKA_BROKERS: must be a comma-separated list/);
+  });
+
+  it('refuses to sign actions with the public development secret in production', () => {
+    const url = 'postgres://u:p@127.0.0.1:5432/db';
+    expect(() => loadRunnerEnv({ DATABASE_URL: url, NODE_ENV: 'production' })).toThrow(/ACTION_WEBHOOK_SECRET is required/);
+    expect(loadRunnerEnv({ DATABASE_URL: url, NODE_ENV: 'production', ACTION_WEBHOOK_SECRET: 'a-real-secret-of-length' }).actionSecret).toBe('a-real-secret-of-length');
+  });
+
+  it('names a bad price table entry', () => {
+    expect(() => loadRunnerEnv({ DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', AGENT_PRICES_JSON: '{"gpt-x":{"inputPerMillionUsd":-1,"outputPerMillionUsd":1}}' })).toThrow(/gpt-x/);
   });
 });

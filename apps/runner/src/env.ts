@@ -1,18 +1,60 @@
 import { commonEnvShape, envDatabaseUrl, envPositiveInt, parseEnv } from '@gatehouse/config';
 import { z } from 'zod';
+import { parsePriceTable } from './executors/agent-executor.js';
+
+/** Public, development-only signing secret: the demo action receiver knows it too. */
+export const DEVELOPMENT_ACTION_SECRET = 'gatehouse-development-action-secret';
+
+const brokerList = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((b) => b.trim()).filter(Boolean))
+  .refine((list) => list.every((b) => /^[^\s:]+:\d{1,5}$/.test(b)), 'must be a comma-separated list of host:port');
 
 /** The runner's configuration, parsed once at start. */
 export const runnerEnvSchema = z.object({
   ...commonEnvShape,
   /** The runner joins an existing database; `pnpm start` passes the embedded server's URL. */
   DATABASE_URL: envDatabaseUrl,
-  DATABASE_POOL_SIZE: envPositiveInt(5),
+  DATABASE_POOL_SIZE: envPositiveInt(6),
+  /** Kafka brokers; when set the Kafka transport is the default. */
+  KAFKA_BROKERS: brokerList,
+  /** kafka | postgres; defaults to kafka when brokers are configured, else postgres. */
+  RUNNER_TRANSPORT: z.enum(['kafka', 'postgres']).optional(),
+  KAFKA_GROUP_ID: z.string().min(1).default('gatehouse-runners'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('gatehouse-runner'),
+  /** Dispatches claimed and committed together. */
+  RUNNER_BATCH_SIZE: envPositiveInt(200),
+  /** Batches in flight at once per runner (Postgres transport). */
+  RUNNER_CONCURRENCY: envPositiveInt(2),
+  /** Steps of one batch that may wait on the network at once. */
+  RUNNER_IO_CONCURRENCY: envPositiveInt(32),
+  RUNNER_POLL_INTERVAL_MS: envPositiveInt(1000),
+  /** Postgres transport: how long a claimed batch stays invisible to other runners (a crashed runner's work returns after it). */
+  RUNNER_LEASE_MS: envPositiveInt(30_000),
+  /** Kafka: a runner silent this long is replaced in the group and its partitions move. */
+  KAFKA_SESSION_TIMEOUT_MS: envPositiveInt(30_000),
   /** How often the backlog of undispatched steps is reported, in milliseconds. */
   RUNNER_REPORT_INTERVAL_MS: envPositiveInt(30_000),
+  /** HMAC key for action webhooks; required in production. */
+  ACTION_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Receiver for action steps that name no webhookUrl of their own. */
+  ACTION_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ACTION_TIMEOUT_MS: envPositiveInt(10_000),
+  /** OpenAI-compatible endpoint for agent steps. */
+  AGENT_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.openai.com/v1'),
+  AGENT_API_KEY: z.string().optional(),
+  AGENT_TIMEOUT_MS: envPositiveInt(30_000),
+  /** {"model": {"inputPerMillionUsd": n, "outputPerMillionUsd": n}} */
+  AGENT_PRICES_JSON: z.string().optional(),
 });
 
-export type RunnerEnv = z.infer<typeof runnerEnvSchema>;
+export type RunnerEnv = z.infer<typeof runnerEnvSchema> & { transport: 'kafka' | 'postgres'; actionSecret: string; agentPrices: ReturnType<typeof parsePriceTable> };
 
 export function loadRunnerEnv(source: Record<string, string | undefined> = process.env): RunnerEnv {
-  return parseEnv(runnerEnvSchema, source);
+  const env = parseEnv(runnerEnvSchema, source);
+  const transport = env.RUNNER_TRANSPORT ?? (env.KAFKA_BROKERS.length > 0 ? 'kafka' : 'postgres');
+  if (transport === 'kafka' && env.KAFKA_BROKERS.length === 0) throw new Error('Invalid environment: RUNNER_TRANSPORT=kafka needs KAFKA_BROKERS.');
+  if (env.NODE_ENV === 'production' && !env.ACTION_WEBHOOK_SECRET) throw new Error('Invalid environment: ACTION_WEBHOOK_SECRET is required when NODE_ENV=production.');
+  return { ...env, transport, actionSecret: env.ACTION_WEBHOOK_SECRET ?? DEVELOPMENT_ACTION_SECRET, agentPrices: parsePriceTable(env.AGENT_PRICES_JSON) };
 }

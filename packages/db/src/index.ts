@@ -19,6 +19,7 @@ export {
 } from './embedded-postgres.js';
 export {
   appendAuditEvent,
+  appendAuditEvents,
   AUDIT_APPEND_LOCK_KEY,
   AUDIT_GENESIS_HASH,
   computeAuditHash,

@@ -16,3 +16,8 @@ export * from './workflow.js';
 export * from './step-dispatch.js';
 export * from './api-key.js';
 export * from './metrics-window.js';
+export * from './json-pointer.js';
+export * from './template.js';
+export * from './rules-classifier.js';
+export * from './step-evaluation.js';
+export * from './step-progress.js';

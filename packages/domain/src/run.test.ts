@@ -240,10 +240,18 @@ describe('transitionRun details', () => {
       'run.advanced→running',
       'run.waiting_approval→waiting_approval',
       'run.requeued→queued',
-      'run.started→running',
+      'run.resumed→running',
       'run.completed→completed',
     ]);
     expect(run.currentStepId).toBe('send');
+  });
+
+  it('starts a run the first time it is picked up, and resumes it every later time', () => {
+    const first = transitionRun(runIn('queued'), { type: 'start', stepId: 'classify' }, LATER);
+    expect(first.events).toEqual([{ type: 'run.started', subjectType: 'run', subjectId: 'run-1', data: { workflowId: 'wf-1', stepId: 'classify' } }]);
+    const again = transitionRun({ ...runIn('queued'), startedAt: NOW }, { type: 'start', stepId: 'send' }, LATER);
+    expect(again.events).toEqual([{ type: 'run.resumed', subjectType: 'run', subjectId: 'run-1', data: { workflowId: 'wf-1', stepId: 'send' } }]);
+    expect(again.state).toMatchObject({ status: 'running', currentStepId: 'send', startedAt: NOW });
   });
 
   it('walks a run through an exception to a hand-off', () => {
@@ -251,6 +259,47 @@ describe('transitionRun details', () => {
     const handedOff = transitionRun(inException, { type: 'hand_off', to: 'legal' }, LATER).state;
     expect(handedOff.status).toBe('handed_off');
     expect(isTerminalRunStatus(handedOff.status)).toBe(true);
+  });
+});
+
+describe('dispatchSeq, the fencing token', () => {
+  /** How much each command moves the token, written out by hand: only re-dispatching commands move it. */
+  const SEQ_DELTA: { [K in CommandType]: number } = {
+    start: 0,
+    advance: 1,
+    request_approval: 0,
+    raise_exception: 0,
+    requeue: 1,
+    complete: 0,
+    fail: 0,
+    cancel: 0,
+    hand_off: 0,
+  };
+  const legal = RUN_STATUSES.flatMap((status) => COMMAND_TYPES.filter((type) => LEGAL_FROM[type].includes(status)).map((type) => [status, type] as const));
+
+  it.each(legal)('%s + %s moves it by the expected amount', (status, type) => {
+    const before = { ...runIn(status), dispatchSeq: 5 };
+    expect(transitionRun(before, COMMANDS[type], LATER).state.dispatchSeq).toBe(5 + SEQ_DELTA[type]);
+  });
+
+  it('grows by one per advance and per requeue along a run’s life', () => {
+    let run = runIn('queued');
+    const seqs: number[] = [run.dispatchSeq];
+    for (const command of [
+      { type: 'start', stepId: 'classify' },
+      { type: 'advance', stepId: 'draft' },
+      { type: 'requeue', cause: 'retry' },
+      { type: 'start', stepId: 'draft' },
+      { type: 'advance', stepId: 'approve' },
+      { type: 'request_approval', stepId: 'approve', approvalId: 'apr-1' },
+      { type: 'requeue', cause: 'approval_granted' },
+      { type: 'start', stepId: 'approve' },
+      { type: 'complete', output: null },
+    ] as RunCommand[]) {
+      run = transitionRun(run, command, LATER).state;
+      seqs.push(run.dispatchSeq);
+    }
+    expect(seqs).toEqual([1, 1, 2, 3, 3, 4, 4, 5, 5, 5]);
   });
 });
 
@@ -279,6 +328,7 @@ describe('createRun', () => {
       idempotencyKey: 'order-42',
       externalRef: 'ticket-7',
       currentStepId: 'classify',
+      dispatchSeq: 1,
       output: null,
       error: null,
       cancelReason: null,

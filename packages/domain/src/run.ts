@@ -37,6 +37,12 @@ export interface Run {
   idempotencyKey: string;
   externalRef: string | null;
   currentStepId: string | null;
+  /**
+   * Fencing token for step dispatches: every dispatch carries the value the run expects, and
+   * every transition that dispatches again increments it. A redelivered or overtaken dispatch
+   * carries an older value and is recognised as stale.
+   */
+  dispatchSeq: number;
   output: JsonValue | null;
   error: { code: string; message: string; [key: string]: JsonValue } | null;
   cancelReason: string | null;
@@ -87,15 +93,19 @@ export function transitionRun(run: Run, command: RunCommand, now: Date): Transit
   const event = (type: string, data: Record<string, unknown>) => [{ type, subjectType: 'run' as const, subjectId: run.id, data: { workflowId: run.workflowId, ...data } }];
   switch (command.type) {
     case 'start':
-      return { state: { ...base, status: 'running', currentStepId: command.stepId, startedAt: run.startedAt ?? now }, events: event('run.started', { stepId: command.stepId }) };
+      // A run picked up again after a retry or a decision resumes; only the first pick-up starts it.
+      return {
+        state: { ...base, status: 'running', currentStepId: command.stepId, startedAt: run.startedAt ?? now },
+        events: event(run.startedAt ? 'run.resumed' : 'run.started', { stepId: command.stepId }),
+      };
     case 'advance':
-      return { state: { ...base, currentStepId: command.stepId }, events: event('run.advanced', { from: run.currentStepId, stepId: command.stepId }) };
+      return { state: { ...base, currentStepId: command.stepId, dispatchSeq: run.dispatchSeq + 1 }, events: event('run.advanced', { from: run.currentStepId, stepId: command.stepId }) };
     case 'request_approval':
       return { state: { ...base, status: 'waiting_approval', currentStepId: command.stepId }, events: event('run.waiting_approval', { stepId: command.stepId, approvalId: command.approvalId }) };
     case 'raise_exception':
       return { state: { ...base, status: 'in_exception', currentStepId: command.stepId }, events: event('run.exception_raised', { stepId: command.stepId, reason: command.reason, exceptionId: command.exceptionId }) };
     case 'requeue':
-      return { state: { ...base, status: 'queued' }, events: event('run.requeued', { cause: command.cause, stepId: run.currentStepId }) };
+      return { state: { ...base, status: 'queued', dispatchSeq: run.dispatchSeq + 1 }, events: event('run.requeued', { cause: command.cause, stepId: run.currentStepId }) };
     case 'complete':
       return { state: { ...base, status: 'completed', output: command.output, finishedAt: now }, events: event('run.completed', {}) };
     case 'fail':
@@ -149,6 +159,7 @@ export function createRun(workflow: Workflow, version: WorkflowVersion | null, r
     idempotencyKey: key,
     externalRef: request.externalRef?.trim() || null,
     currentStepId: firstStep.id,
+    dispatchSeq: 1,
     output: null,
     error: null,
     cancelReason: null,

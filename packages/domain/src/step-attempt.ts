@@ -1,7 +1,8 @@
 import type { JsonValue } from './json-schema.js';
 import type { StepKind } from './workflow-definition.js';
 
-export const STEP_ATTEMPT_STATUSES = ['running', 'succeeded', 'failed'] as const;
+/** gated: the try ended by asking a person (an approval); the step runs again after the decision. */
+export const STEP_ATTEMPT_STATUSES = ['running', 'succeeded', 'failed', 'gated'] as const;
 export type StepAttemptStatus = (typeof STEP_ATTEMPT_STATUSES)[number];
 
 /** One try at one step of one run: unique per (run, step, attempt), the trace's unit. */
@@ -24,6 +25,8 @@ export interface StepAttempt {
   confidence: number | null;
   validation: JsonValue | null;
   error: JsonValue | null;
+  /** For actions: the Idempotency-Key sent to the receiver. */
+  effectKey?: string | null;
   startedAt: Date;
   finishedAt: Date | null;
 }

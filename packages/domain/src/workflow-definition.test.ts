@@ -255,6 +255,11 @@ describe('validateDefinition — semantics', () => {
     expect(issues).toEqual([{ path: '/steps/5/action', message: '"issue_refund" is on the boundary\'s never-do list' }]);
   });
 
+  it('refuses an action step whose class differs from the boundary\'s class for that action', () => {
+    const issues = issuesAfter((d) => (step(d, 'send', 'action').actionClass = 'read'));
+    expect(issues).toEqual([{ path: '/steps/5/actionClass', message: 'is "read" but the boundary declares "send_reply" as "customer_impacting"' }]);
+  });
+
   it('refuses duplicate allowed actions', () => {
     const issues = issuesAfter((d) => d.boundary!.allowedActions.push({ name: 'send_reply', actionClass: 'draft', mode: 'draft_only' }));
     expect(issues).toEqual([{ path: '/boundary/allowedActions/1/name', message: 'duplicates action "send_reply"' }]);

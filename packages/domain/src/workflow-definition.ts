@@ -87,6 +87,8 @@ interface StepBase {
   name?: string;
   timeoutMs?: number;
   maxAttempts?: number;
+  /** The run completes when this step succeeds, even if steps follow (ends a route branch). */
+  end?: boolean;
 }
 
 export interface RulesStep extends StepBase {
@@ -161,6 +163,7 @@ const stepBase = {
   name: { type: 'string', maxLength: 200 },
   timeoutMs: { type: 'integer', minimum: 1, maximum: 3_600_000 },
   maxAttempts: { type: 'integer', minimum: 1, maximum: 20 },
+  end: { type: 'boolean' },
 };
 const step = (kind: StepKind, required: string[], properties: Record<string, unknown>) => ({
   if: { properties: { kind: { const: kind } }, required: ['kind'] },
@@ -366,6 +369,12 @@ export function validateDefinition(definition: unknown): ValidationIssue[] {
         refersTo(s.argsFrom, `${at}/argsFrom`, i);
         if (def.boundary?.neverActions.includes(s.action)) {
           issues.push({ path: `${at}/action`, message: `"${s.action}" is on the boundary's never-do list` });
+        }
+        {
+          const declared = def.boundary?.allowedActions.find((a) => a.name === s.action);
+          if (declared && declared.actionClass !== s.actionClass) {
+            issues.push({ path: `${at}/actionClass`, message: `is "${s.actionClass}" but the boundary declares "${s.action}" as "${declared.actionClass}"` });
+          }
         }
         break;
       case 'approval':

@@ -1,4 +1,4 @@
-import { gateRunForApproval, raiseRunException, WorkflowEntity } from '@gatehouse/db';
+import { WorkflowEntity } from '@gatehouse/db';
 import type { DataSource } from 'typeorm';
 import { createServices } from '../services.js';
 import { INVOICE_APPROVAL, SUPPORT_TRIAGE } from './demo-workflows.js';
@@ -45,6 +45,7 @@ export async function seedDemoData(ds: DataSource): Promise<{ workflows: number;
     { ticketId: 'T-1002', customerEmail: 'kim@example.com', message: 'How do I export my data to CSV?' },
     { ticketId: 'T-1003', customerEmail: 'lee@example.com', message: 'The dashboard is down with a 500 error.' },
     { ticketId: 'T-1004', customerEmail: 'ana@example.com', message: 'Something odd happened with my account.' },
+    { ticketId: 'T-1005', customerEmail: 'max@example.com', message: 'Where can I download my invoices?' },
   ];
   const runs = [];
   for (const t of tickets) {
@@ -57,17 +58,5 @@ export async function seedDemoData(ds: DataSource): Promise<{ workflows: number;
     await s.runs.start(integrator, { workflowKey: 'invoice-approval', input: inv, idempotencyKey: `demo-${inv.invoiceId}`, externalRef: inv.invoiceId });
   }
 
-  // Put two runs where reviewers will find them: one reply awaiting approval, one exception.
-  await gateRunForApproval(ds, runs[0]!.id, {
-    stepId: 'reply',
-    actionName: 'send_reply',
-    actionClass: 'customer_impacting',
-    proposed: { to: 'sam@example.com', body: 'Hello, thanks for reaching out about your refund request (ticket T-1001). We are on it.' },
-  });
-  await raiseRunException(ds, runs[3]!.id, {
-    stepId: 'check',
-    reason: 'low_confidence',
-    details: { label: 'other', confidence: 0.4, threshold: 0.6 },
-  });
   return { workflows: 2, runs: runs.length + 2 };
 }

@@ -1,6 +1,10 @@
 import type { WorkflowDefinition } from '@gatehouse/domain';
 
-/** Support triage: classify a ticket with rules, validate, draft a reply a reviewer approves. */
+/**
+ * Support triage: classify a ticket with rules and validate the result; how-to questions get a
+ * help article straight away (reversible), everything else a drafted reply a reviewer approves
+ * (customer-impacting). Actions go to the runner's ACTION_WEBHOOK_URL (the demo receiver).
+ */
 export const SUPPORT_TRIAGE: WorkflowDefinition = {
   inputSchema: {
     type: 'object',
@@ -32,11 +36,16 @@ export const SUPPORT_TRIAGE: WorkflowDefinition = {
       schema: { type: 'object', required: ['label', 'confidence'], properties: { label: { enum: ['refund', 'outage', 'how_to', 'other'] }, confidence: { type: 'number' } } },
       minConfidence: 0.6,
     },
-    { id: 'reply', kind: 'action', action: 'send_reply', actionClass: 'customer_impacting', webhookUrl: 'http://127.0.0.1:4010/actions/send-reply' },
+    { id: 'branch', kind: 'route', source: 'classify', field: '/label', branches: [{ equals: 'how_to', goto: 'send-article' }], defaultGoto: 'reply' },
+    { id: 'send-article', kind: 'action', action: 'send_help_article', actionClass: 'reversible', argsFrom: 'classify', end: true },
+    { id: 'reply', kind: 'action', action: 'send_reply', actionClass: 'customer_impacting', argsFrom: 'classify' },
   ],
   boundary: {
     trigger: 'A new ticket arrives in the support inbox.',
-    allowedActions: [{ name: 'send_reply', actionClass: 'customer_impacting', mode: 'may_execute', description: 'Reply to the customer on the ticket.' }],
+    allowedActions: [
+      { name: 'send_reply', actionClass: 'customer_impacting', mode: 'may_execute', description: 'Reply to the customer on the ticket.' },
+      { name: 'send_help_article', actionClass: 'reversible', mode: 'may_execute', description: 'Send the matching help-centre article.' },
+    ],
     neverActions: ['issue_refund', 'close_account'],
     handOffs: [{ name: 'tier2', to: 'Tier-2 support queue', when: 'Low confidence, outages or anything the rules cannot place.' }],
   },

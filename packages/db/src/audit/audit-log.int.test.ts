@@ -6,6 +6,7 @@ import { type AuditEventEntity } from '../entities/index.js';
 import { createTestDatabase, type TestDatabase } from '../testing/index.js';
 import {
   appendAuditEvent,
+  appendAuditEvents,
   AUDIT_GENESIS_HASH,
   computeAuditHash,
   verifyAuditChain,
@@ -45,6 +46,27 @@ describe('audit log', () => {
     }
     return stored;
   }
+
+  it('appends batches that continue the chain past seq 9 → 10 and 99 → 100, in order, interleaved with single appends', async () => {
+    await appendMany(8);
+    // Seq crosses one and two digit boundaries inside and between batches: the head must be
+    // found by number, not by text ("9" > "10").
+    expect(await ds.transaction((m) => appendAuditEvents(m, [event(9), event(10), event(11)]))).toBe(3);
+    await ds.transaction((m) => appendAuditEvent(m, event(12)));
+    await ds.transaction((m) => appendAuditEvents(m, Array.from({ length: 90 }, (_, i) => event(13 + i, { data: { n: 13 + i, nested: { b: [1, 'x'], a: null } } }))));
+    expect(await ds.transaction((m) => appendAuditEvents(m, []))).toBe(0);
+
+    const rows = (await ds.query(`SELECT seq::int AS seq, subject_id, scope_ids FROM audit_events ORDER BY seq`)) as Array<{ seq: number; subject_id: string; scope_ids: string[] }>;
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 102 }, (_, i) => i + 1));
+    expect(rows.map((r) => r.subject_id)).toEqual(Array.from({ length: 102 }, (_, i) => `approval-${i + 1}`));
+    expect(rows[50]!.scope_ids).toEqual(['workflow-1', 'run-51']);
+    expect(await verifyAuditChain(ds.manager)).toMatchObject({ ok: true, checked: 102, headSeq: 102 });
+  });
+
+  it('keeps one linear chain when batches are appended concurrently', async () => {
+    await Promise.all(Array.from({ length: 6 }, (_, b) => ds.transaction((m) => appendAuditEvents(m, Array.from({ length: 5 }, (_, i) => event(b * 5 + i + 1))))));
+    expect(await verifyAuditChain(ds.manager)).toMatchObject({ ok: true, checked: 30, headSeq: 30 });
+  });
 
   it('chains events across transactions and verifies them', async () => {
     const first = await ds.transaction((m) => appendAuditEvent(m, event(1)));

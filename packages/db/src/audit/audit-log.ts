@@ -176,6 +176,78 @@ export async function appendAuditEvent(
 }
 
 /**
+ * Appends several events in order with one lock, one read of the head and one INSERT: the same
+ * chain appendAuditEvent builds, at a cost per transaction instead of per event (the runner
+ * audits whole batches of step transitions this way).
+ */
+export async function appendAuditEvents(manager: EntityManager, inputs: readonly AppendAuditEventInput[]): Promise<number> {
+  if (inputs.length === 0) return 0;
+  if (!manager.queryRunner?.isTransactionActive) {
+    throw new Error('appendAuditEvents must run inside a transaction (use dataSource.transaction)');
+  }
+  const now = new Date();
+  const occurred = inputs.map((i) => i.occurredAt ?? now);
+  if (occurred.some((d) => Number.isNaN(d.getTime()))) throw new TypeError('occurredAt is an invalid Date');
+
+  await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_APPEND_LOCK_KEY]);
+  const normalised = (await manager.query(
+    `WITH v AS (
+       SELECT u.occurred_at, u.actor_id, u.actor_role, u.action, u.subject_type, u.subject_id,
+              ARRAY(SELECT jsonb_array_elements_text(u.scope_json)) AS scope_ids, u.data, u.ord
+       FROM unnest($1::timestamptz[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[])
+            WITH ORDINALITY AS u(occurred_at, actor_id, actor_role, action, subject_type, subject_id, scope_json, data, ord)
+     )
+     SELECT (SELECT a.seq::text AS head FROM audit_events a ORDER BY a.seq DESC LIMIT 1) AS head_seq,
+            (SELECT a.hash FROM audit_events a ORDER BY a.seq DESC LIMIT 1) AS head_hash,
+            ${CANONICAL_COLUMNS('v')}
+     FROM v ORDER BY v.ord`,
+    [
+      occurred,
+      inputs.map((i) => i.actorId),
+      inputs.map((i) => i.actorRole),
+      inputs.map((i) => i.action),
+      inputs.map((i) => i.subjectType),
+      inputs.map((i) => i.subjectId),
+      inputs.map((i) => JSON.stringify(i.scopeIds ?? [])),
+      inputs.map((i) => JSON.stringify(i.data ?? {})),
+    ],
+  )) as Array<CanonicalRow & { head_seq: string | null; head_hash: string | null }>;
+
+  let prevHash = normalised[0]?.head_hash ?? AUDIT_GENESIS_HASH;
+  let seq = Number(normalised[0]?.head_seq ?? 0);
+  const rows = normalised.map((n) => {
+    seq += 1;
+    const body = toBody({ ...n, seq: String(seq), id: randomUUID() });
+    const hash = computeAuditHash(prevHash, body);
+    const row = { body, data: n.data, prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
+  await manager.query(
+    `INSERT INTO audit_events (seq, id, occurred_at, actor_id, actor_role, action, subject_type, subject_id, scope_ids, data, prev_hash, hash)
+     SELECT u.seq, u.id, u.occurred_at, u.actor_id, u.actor_role, u.action, u.subject_type, u.subject_id,
+            ARRAY(SELECT jsonb_array_elements_text(u.scope_json)), u.data, u.prev_hash, u.hash
+     FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[])
+          AS u(seq, id, occurred_at, actor_id, actor_role, action, subject_type, subject_id, scope_json, data, prev_hash, hash)`,
+    [
+      rows.map((r) => r.body.seq),
+      rows.map((r) => r.body.id),
+      rows.map((r) => r.body.occurredAt),
+      rows.map((r) => r.body.actorId),
+      rows.map((r) => r.body.actorRole),
+      rows.map((r) => r.body.action),
+      rows.map((r) => r.body.subjectType),
+      rows.map((r) => r.body.subjectId),
+      rows.map((r) => JSON.stringify(r.body.scopeIds)),
+      rows.map((r) => r.data),
+      rows.map((r) => r.prevHash),
+      rows.map((r) => r.hash),
+    ],
+  );
+  return rows.length;
+}
+
+/**
  * Walks the whole log in seq order (keyset pages of `batchSize`), recomputing every hash from
  * the stored columns and checking each prev_hash against the previous event's hash and that
  * seq runs 1, 2, 3… without gaps. Stops at the first break.

@@ -35,6 +35,9 @@ export class RunEntity {
   @Column({ type: 'text', name: 'current_step_id', nullable: true })
   currentStepId: string | null;
 
+  @Column({ type: 'integer', name: 'dispatch_seq', default: 1 })
+  dispatchSeq: number;
+
   @Column({ type: 'jsonb', nullable: true })
   output: unknown;
 

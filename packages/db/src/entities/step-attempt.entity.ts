@@ -68,4 +68,15 @@ export class StepAttemptEntity {
 
   @Column({ type: 'timestamptz', name: 'finished_at', nullable: true })
   finishedAt: Date | null;
+
+  @Column({ type: 'text', name: 'step_kind', nullable: true })
+  stepKind: string | null;
+
+  /** The run's dispatch_seq this attempt answered. */
+  @Column({ type: 'integer', name: 'dispatch_seq', nullable: true })
+  dispatchSeq: number | null;
+
+  /** The Idempotency-Key sent with an action; equal across redeliveries and automatic retries. */
+  @Column({ type: 'text', name: 'effect_key', nullable: true })
+  effectKey: string | null;
 }

@@ -1,4 +1,5 @@
 import { InitialSchema1732579200000 } from './1732579200000-initial-schema.js';
+import { Runner1732665600000 } from './1732665600000-runner.js';
 
 /** Every migration, oldest first. Append new ones; never edit or reorder landed ones. */
-export const migrations = [InitialSchema1732579200000];
+export const migrations = [InitialSchema1732579200000, Runner1732665600000];

@@ -7,8 +7,10 @@ const TABLES = [
   'api_keys',
   'approvals',
   'audit_events',
+  'dead_letters',
   'exception_items',
   'outbox',
+  'parked_dispatches',
   'principals',
   'runs',
   'shadow_outcomes',
@@ -56,7 +58,7 @@ describe('migrations on an empty database', () => {
   });
 
   it('applies the schema, then has nothing pending and nothing more to apply', async () => {
-    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000']);
+    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000']);
     const objects = await userObjects(ds);
     expect(objects.tables).toEqual([...TABLES, 'migrations'].sort());
     expect(objects.refuseFunction).toBe(1);
@@ -66,6 +68,7 @@ describe('migrations on an empty database', () => {
 
   it('reverts completely with down, and applies again after', async () => {
     await ds.undoLastMigration({ transaction: 'each' });
+    await ds.undoLastMigration({ transaction: 'each' });
     const reverted = await userObjects(ds);
     expect(reverted.tables).toEqual(['migrations']);
     expect(reverted.refuseFunction).toBe(0);
@@ -73,7 +76,7 @@ describe('migrations on an empty database', () => {
     expect(await ds.query('SELECT count(*)::int AS n FROM migrations')).toEqual([{ n: 0 }]);
     expect(await hasPendingMigrations(ds)).toBe(true);
 
-    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000']);
+    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000']);
     expect((await userObjects(ds)).tables).toEqual([...TABLES, 'migrations'].sort());
     const [principal] = (await ds.query(
       `INSERT INTO principals (name, email, role) VALUES ('Ada', 'ada@example.com', 'admin') RETURNING role`,

@@ -2,6 +2,7 @@
 // and the runner. Business rules stay in @gatehouse/domain; these only persist its results.
 export * from './dispatch.js';
 export * from './loaders.js';
+export * from './parked-dispatches.js';
 export * from './run-progress.js';
 export * from './run-store.js';
 export * from './run.mapper.js';

@@ -1,99 +1,57 @@
 import { ApprovalEntity, ExceptionItemEntity, RunEntity, WorkflowVersionEntity } from '../entities/index.js';
 import {
-  approverRoleFor,
-  openException,
-  requestApproval,
-  transitionRun,
+  progressRun,
   type ActionClass,
   type Approval,
   type ExceptionItem,
   type ExceptionReason,
   type JsonValue,
-  type Run,
+  type StepOutcome,
+  type StepProgress,
   type WorkflowDefinition,
 } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { fromApproval, fromExceptionItem, fromRun } from './run.mapper.js';
 import { loadRun } from './run-store.js';
-import { inTransaction, insertEntity, recordEvents, type Tx } from './transaction.js';
+import { inTransaction, insertEntity, recordEvents } from './transaction.js';
 
 /*
- * Run progress as the runner performs it (gate for approval, route to the exception queue).
- * The runner will call these; the seed and the API tests use them now to put runs into those
- * states through the same domain transitions. Not yet idempotent under redelivery: a second
- * call for a run already waiting fails with illegal_transition (the runner issue fixes that).
+ * One step outcome applied to one run, through the same domain function the runner uses
+ * (progressRun), for callers outside the runner: the API's tests put runs at a gate or in the
+ * exception queue this way. The runner itself commits whole batches (apps/runner commit-batch).
  */
-
-async function ensureRunning(tx: Tx, run: Run, stepId: string, now: Date): Promise<Run> {
-  if (run.status !== 'queued') return run;
-  const started = transitionRun(run, { type: 'start', stepId }, now);
-  await recordEvents(tx, null, started.events);
-  return started.state;
+function applyOutcome(ds: DataSource, runId: string, stepId: string, outcome: StepOutcome, queueExceptions = false): Promise<StepProgress> {
+  return inTransaction(ds, async (tx) => {
+    const run = await loadRun(tx, runId, true);
+    const version = await tx.findOneOrFail(WorkflowVersionEntity, { where: { id: run.versionId } });
+    const stored = version.definition as unknown as WorkflowDefinition;
+    // Without the exception policy a failure is queued, never retried or handed off by policy.
+    const definition = queueExceptions ? { ...stored, exceptionPolicy: {} } : stored;
+    const progress = progressRun({ run, definition, stepId, tryNo: 1, outcome, now: new Date(), newId: randomUUID });
+    await tx.save(RunEntity, fromRun(progress.run));
+    if (progress.approval) await insertEntity(tx, ApprovalEntity, fromApproval(progress.approval));
+    if (progress.exception) await insertEntity(tx, ExceptionItemEntity, fromExceptionItem(progress.exception));
+    await recordEvents(tx, null, progress.events);
+    return progress;
+  });
 }
 
-async function definitionOf(tx: Tx, run: Run): Promise<WorkflowDefinition> {
-  const version = await tx.findOneOrFail(WorkflowVersionEntity, { where: { id: run.versionId } });
-  return version.definition as unknown as WorkflowDefinition;
-}
-
-export function gateRunForApproval(
+export async function gateRunForApproval(
   ds: DataSource,
   runId: string,
   gate: { stepId: string; proposed: JsonValue; actionName?: string; actionClass: ActionClass },
 ): Promise<Approval> {
-  return inTransaction(ds, async (tx) => {
-    const now = new Date();
-    const run = await ensureRunning(tx, await loadRun(tx, runId, true), gate.stepId, now);
-    const definition = await definitionOf(tx, run);
-    const requested = requestApproval(
-      {
-        id: randomUUID(),
-        runId,
-        workflowId: run.workflowId,
-        stepId: gate.stepId,
-        actionName: gate.actionName ?? null,
-        actionClass: gate.actionClass,
-        requiredRole: approverRoleFor(definition, gate.stepId),
-        proposed: gate.proposed,
-        requestedBy: run.createdBy,
-        ...(definition.slas ? { slaMinutes: definition.slas.approvalMinutes } : {}),
-      },
-      now,
-    );
-    const waiting = transitionRun(run, { type: 'request_approval', stepId: gate.stepId, approvalId: requested.state.id }, now);
-    await insertEntity(tx, ApprovalEntity, fromApproval(requested.state));
-    await tx.save(RunEntity, fromRun(waiting.state));
-    await recordEvents(tx, null, [...requested.events, ...waiting.events]);
-    return requested.state;
-  });
+  const progress = await applyOutcome(ds, runId, gate.stepId, { type: 'gate', proposed: gate.proposed, actionName: gate.actionName ?? null, actionClass: gate.actionClass });
+  return progress.approval!;
 }
 
-export function raiseRunException(
+/** Puts the run in the exception queue for `reason`, whatever the definition's policy says. */
+export async function raiseRunException(
   ds: DataSource,
   runId: string,
   raise: { stepId: string; reason: ExceptionReason; details?: Record<string, JsonValue> },
 ): Promise<ExceptionItem> {
-  return inTransaction(ds, async (tx) => {
-    const now = new Date();
-    const run = await ensureRunning(tx, await loadRun(tx, runId, true), raise.stepId, now);
-    const definition = await definitionOf(tx, run);
-    const opened = openException(
-      {
-        id: randomUUID(),
-        runId,
-        workflowId: run.workflowId,
-        stepId: raise.stepId,
-        reason: raise.reason,
-        details: raise.details ?? {},
-        ...(definition.slas ? { slaMinutes: definition.slas.exceptionMinutes } : {}),
-      },
-      now,
-    );
-    const moved = transitionRun(run, { type: 'raise_exception', stepId: raise.stepId, reason: raise.reason, exceptionId: opened.state.id }, now);
-    await insertEntity(tx, ExceptionItemEntity, fromExceptionItem(opened.state));
-    await tx.save(RunEntity, fromRun(moved.state));
-    await recordEvents(tx, null, [...opened.events, ...moved.events]);
-    return opened.state;
-  });
+  const progress = await applyOutcome(ds, runId, raise.stepId, { type: 'failed', reason: raise.reason, retryable: false, message: `raised: ${raise.reason}`, ...(raise.details ? { details: raise.details } : {}) }, true);
+  return progress.exception!;
 }

@@ -30,7 +30,7 @@ export async function applyRunCommand(tx: Tx, run: Run, command: RunCommand, act
   const all = [...events];
   if (command.type === 'requeue') {
     if (!state.currentStepId) throw new Error(`Invariant: requeued run ${run.id} has no current step`);
-    await dispatchStep(tx, { runId: run.id, stepId: state.currentStepId, cause: command.cause, ...(decisionId ? { decisionId } : {}) });
+    await dispatchStep(tx, { runId: run.id, stepId: state.currentStepId, cause: command.cause, seq: state.dispatchSeq, ...(decisionId ? { decisionId } : {}) });
   }
   if (command.type === 'cancel' || command.type === 'hand_off' || command.type === 'fail') {
     all.push(...(await closeOpenWork(tx, run.id, actor, now, `run ${command.type === 'cancel' ? 'cancelled' : command.type === 'fail' ? 'failed' : 'handed off'}`)));

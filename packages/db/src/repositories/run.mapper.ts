@@ -17,6 +17,7 @@ import type {
   ShadowOutcome,
   StepAttempt,
   StepAttemptStatus,
+  StepKind,
 } from '@gatehouse/domain';
 
 export function toRun(e: RunEntity): Run {
@@ -31,6 +32,7 @@ export function toRun(e: RunEntity): Run {
     idempotencyKey: e.idempotencyKey,
     externalRef: e.externalRef,
     currentStepId: e.currentStepId,
+    dispatchSeq: e.dispatchSeq,
     output: (e.output as JsonValue | null) ?? null,
     error: (e.error as Run['error']) ?? null,
     cancelReason: e.cancelReason,
@@ -120,6 +122,7 @@ export function toStepAttempt(e: StepAttemptEntity): StepAttempt {
     id: e.id,
     runId: e.runId,
     stepId: e.stepId,
+    ...(e.stepKind ? { stepKind: e.stepKind as StepKind } : {}),
     attempt: e.attempt,
     status: e.status as StepAttemptStatus,
     input: (e.input as JsonValue | null) ?? null,
@@ -136,5 +139,6 @@ export function toStepAttempt(e: StepAttemptEntity): StepAttempt {
     error: (e.error as JsonValue | null) ?? null,
     startedAt: e.startedAt,
     finishedAt: e.finishedAt,
+    effectKey: e.effectKey,
   };
 }

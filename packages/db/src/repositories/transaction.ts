@@ -1,4 +1,4 @@
-import { appendAuditEvent } from '../audit/audit-log.js';
+import { appendAuditEvents, type AppendAuditEventInput } from '../audit/audit-log.js';
 import { SYSTEM_ACTOR_ROLE, type Actor, type DomainEvent } from '@gatehouse/domain';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
@@ -37,28 +37,32 @@ export async function inTransaction<T>(ds: DataSource, work: (tx: Tx) => Promise
  * run's or workflow's trail includes events about its approvals and exceptions.
  */
 export async function recordEvents(tx: Tx, actor: Actor | null, events: readonly DomainEvent[]): Promise<void> {
-  for (const event of events) {
-    const scopeIds = new Set<string>();
-    for (const key of ['workflowId', 'runId'] as const) {
-      const value = event.data[key];
-      if (typeof value === 'string' && value !== event.subjectId) scopeIds.add(value);
-    }
-    await appendAuditEvent(tx, {
-      actorId: actor?.id ?? null,
-      actorRole: actor?.role ?? SYSTEM_ACTOR_ROLE,
-      action: event.type,
-      subjectType: event.subjectType,
-      subjectId: event.subjectId,
-      scopeIds: [...scopeIds],
-      data: event.data,
-    });
+  await appendAuditEvents(tx, events.map((event) => auditInputFor(actor, event)));
+}
+
+/** The audit record of a domain event; related ids become scope ids. */
+export function auditInputFor(actor: Actor | null, event: DomainEvent, occurredAt?: Date): AppendAuditEventInput {
+  const scopeIds = new Set<string>();
+  for (const key of ['workflowId', 'runId'] as const) {
+    const value = event.data[key];
+    if (typeof value === 'string' && value !== event.subjectId) scopeIds.add(value);
   }
+  return {
+    actorId: actor?.id ?? null,
+    actorRole: actor?.role ?? SYSTEM_ACTOR_ROLE,
+    action: event.type,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId,
+    scopeIds: [...scopeIds],
+    data: event.data,
+    ...(occurredAt ? { occurredAt } : {}),
+  };
 }
 
 /**
  * Plain INSERT of a mapped entity. TypeORM's insert typing cannot express `unknown` jsonb
  * columns, so the cast lives here once instead of at every call site.
  */
-export async function insertEntity<T extends ObjectLiteral>(tx: Tx, target: EntityTarget<T>, entity: T): Promise<void> {
-  await tx.insert(target, entity as QueryDeepPartialEntity<T>);
+export async function insertEntity<T extends ObjectLiteral>(tx: Tx, target: EntityTarget<T>, entity: T | T[]): Promise<void> {
+  await tx.insert(target, entity as QueryDeepPartialEntity<T> | QueryDeepPartialEntity<T>[]);
 }

@@ -168,6 +168,7 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
     idempotencyKey: 'idem-1',
     externalRef: null,
     currentStepId: 'classify',
+    dispatchSeq: 1,
     output: null,
     error: null,
     cancelReason: null,

@@ -78,7 +78,7 @@ describe('auditTrail', () => {
       'run.waiting_approval',
       'approval.decided',
       'run.requeued',
-      'run.started',
+      'run.resumed',
       'exception.created',
       'run.exception_raised',
       'exception.resolved',

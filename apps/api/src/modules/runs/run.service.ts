@@ -57,7 +57,7 @@ export class RunService {
         const winner = await tx.findOneOrFail(RunEntity, { where: { workflowId: workflow.id, idempotencyKey: key } });
         return { run: resolveIdempotentStart(toRun(winner), inputHash), replayed: true };
       }
-      await dispatchStep(tx, { runId: state.id, stepId: state.currentStepId!, cause: 'started' });
+      await dispatchStep(tx, { runId: state.id, stepId: state.currentStepId!, cause: 'started', seq: state.dispatchSeq });
       await recordEvents(tx, actor, events.map((e) => ({ ...e, data: { ...e.data, workflowKey: workflow.key } })));
       return { run: state, replayed: false };
     });

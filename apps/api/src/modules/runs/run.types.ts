@@ -7,10 +7,12 @@ import { JSONScalar } from '../../graphql/scalars.js';
 export class StepAttemptType {
   @Field(() => ID) id: string;
   @Field(() => String) stepId: string;
+  @Field(() => String, { nullable: true, description: 'rules, agent, validate, action, approval or route.' }) stepKind: string | null;
   @Field(() => Int) attempt: number;
-  @Field(() => String) status: string;
+  @Field(() => String, { description: 'succeeded, failed, gated (waiting for a person) or running.' }) status: string;
   @Field(() => JSONScalar, { nullable: true }) input: unknown;
   @Field(() => JSONScalar, { nullable: true }) output: unknown;
+  @Field(() => String, { nullable: true, description: 'For actions: the Idempotency-Key the receiver got; the same across redeliveries and automatic retries.' }) effectKey: string | null;
   @Field(() => String, { nullable: true }) provider: string | null;
   @Field(() => String, { nullable: true }) model: string | null;
   @Field(() => String, { nullable: true }) promptVersion: string | null;

@@ -21,7 +21,7 @@ describe('startRun', () => {
     expect(data.startRun.replayed).toBe(false);
     expect(run).toMatchObject({ status: 'queued', mode: 'shadow', currentStepId: 'classify' });
     const rows = await api.ds.query(`SELECT topic, message_key, payload FROM outbox WHERE message_key = $1`, [run.id]);
-    expect(rows).toEqual([{ topic: 'gatehouse.step-dispatch', message_key: run.id, payload: { v: 1, runId: run.id, stepId: 'classify', cause: 'started' } }]);
+    expect(rows).toEqual([{ topic: 'gatehouse.step-dispatch', message_key: run.id, payload: { v: 1, runId: run.id, stepId: 'classify', cause: 'started', seq: 1 } }]);
     expect(await countRows(api.ds, 'audit_events', `action = 'run.created' AND subject_id = $1`, [run.id])).toBe(1);
   });
 

@@ -1,4 +1,4 @@
-import { fromVersion, fromWorkflow, insertEntity, inTransaction, loadPublishedVersion, loadVersion, loadWorkflow, recordEvents, resolvePrincipalRef, toVersion, toWorkflow, type Tx, WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
+import { fromVersion, fromWorkflow, insertEntity, releaseParkedDispatches, inTransaction, loadPublishedVersion, loadVersion, loadWorkflow, recordEvents, resolvePrincipalRef, toVersion, toWorkflow, type Tx, WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
 import {
   DomainError,
   approveVersion,
@@ -168,7 +168,12 @@ export class WorkflowService {
   }
 
   resume(actor: Actor, key: string, reason: string | null | undefined): Promise<Workflow> {
-    return this.change(actor, key, async (_tx, workflow) => resumeWorkflow(workflow, reason ?? '', new Date()));
+    return this.change(actor, key, async (tx, workflow) => {
+      const resumed = resumeWorkflow(workflow, reason ?? '', new Date());
+      // Runs stopped at the kill switch go on from the step they were parked at.
+      await releaseParkedDispatches(tx, workflow.id);
+      return resumed;
+    });
   }
 
   /** Lock the workflow, apply one domain transition, save it and audit it. */

@@ -1,0 +1,3 @@
+export * from './step-result.js';
+export * from './agent-executor.js';
+export * from './action-webhook.js';

@@ -1,0 +1,57 @@
+import { createDataSource } from '@gatehouse/db';
+import { STEP_DISPATCH_TOPIC } from '@gatehouse/domain';
+import type { Logger } from 'pino';
+import type { RunnerEnv } from './env.js';
+import { createStepHandler } from './steps/step-handler.js';
+import { createStepIo } from './steps/step-io.js';
+import { createKafkaTransport, createOutboxRelay, createPostgresTransport } from './transport/index.js';
+import type { StepTransport } from './transport/transport.js';
+
+export const DEAD_LETTER_TOPIC = `${STEP_DISPATCH_TOPIC}.dead-letter`;
+
+export interface RunningRunner {
+  transport: StepTransport['kind'];
+  /** Graceful stop: finish the batch in flight, acknowledge it, leave the group, close the pool. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires one runner: the step handler on the configured transport and, with Kafka, the outbox
+ * relay that feeds it. Every runner of a deployment runs the same code; with Kafka they form
+ * one consumer group, with Postgres they share the outbox through SKIP LOCKED.
+ */
+export async function startRunner(env: RunnerEnv, logger: Logger): Promise<RunningRunner> {
+  const ds = createDataSource({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
+  await ds.initialize();
+  const kafka = env.transport === 'kafka';
+  const handler = createStepHandler({
+    ds,
+    io: createStepIo(env, logger),
+    logger,
+    ioConcurrency: env.RUNNER_IO_CONCURRENCY,
+    transport: env.transport,
+    deadLetterTopic: kafka ? DEAD_LETTER_TOPIC : null,
+  });
+
+  const relay = kafka
+    ? createOutboxRelay({ ds, listenConnectionString: env.DATABASE_URL, kafka: { brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-relay` }, topics: [STEP_DISPATCH_TOPIC, DEAD_LETTER_TOPIC], pollIntervalMs: env.RUNNER_POLL_INTERVAL_MS, logger })
+    : null;
+  const transport: StepTransport = kafka
+    ? createKafkaTransport({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, groupId: env.KAFKA_GROUP_ID, topic: STEP_DISPATCH_TOPIC, deadLetterTopic: DEAD_LETTER_TOPIC, ds, batchSize: env.RUNNER_BATCH_SIZE, sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS, logger })
+    : createPostgresTransport({ ds, listenConnectionString: env.DATABASE_URL, topic: STEP_DISPATCH_TOPIC, batchSize: env.RUNNER_BATCH_SIZE, concurrency: env.RUNNER_CONCURRENCY, pollIntervalMs: env.RUNNER_POLL_INTERVAL_MS, leaseMs: env.RUNNER_LEASE_MS, logger });
+
+  await relay?.start();
+  await transport.start(handler);
+  logger.info({ transport: transport.kind, batchSize: env.RUNNER_BATCH_SIZE }, 'runner consuming step dispatches');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    transport: transport.kind,
+    stop: () =>
+      (stopping ??= (async () => {
+        await transport.stop();
+        await relay?.stop();
+        await ds.destroy();
+      })()),
+  };
+}

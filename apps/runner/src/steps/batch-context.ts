@@ -1,0 +1,78 @@
+import { ApprovalEntity, ExceptionItemEntity, RunEntity, toApproval, toExceptionItem, toRun, type Tx } from '@gatehouse/db';
+import type { Approval, ExceptionItem, JsonValue, Run, WorkflowDefinition } from '@gatehouse/domain';
+import { In, type DataSource } from 'typeorm';
+
+/** Definitions of published versions never change, so each is read once per process. */
+export class DefinitionCache {
+  private readonly byVersion = new Map<string, WorkflowDefinition>();
+  constructor(private readonly limit = 500) {}
+
+  async load(db: DataSource | Tx, versionIds: Iterable<string>): Promise<Map<string, WorkflowDefinition>> {
+    const wanted = [...new Set(versionIds)];
+    const missing = wanted.filter((id) => !this.byVersion.has(id));
+    if (missing.length > 0) {
+      const rows = (await db.query(`SELECT id::text AS id, definition FROM workflow_versions WHERE id = ANY($1::uuid[])`, [missing])) as Array<{ id: string; definition: WorkflowDefinition }>;
+      for (const row of rows) {
+        if (this.byVersion.size >= this.limit) this.byVersion.delete(this.byVersion.keys().next().value!);
+        this.byVersion.set(row.id, row.definition);
+      }
+    }
+    return new Map(wanted.flatMap((id) => (this.byVersion.has(id) ? [[id, this.byVersion.get(id)!] as const] : [])));
+  }
+}
+
+export interface PriorAttempts {
+  /** Highest attempt number per step id. */
+  lastAttempt: Map<string, number>;
+  /** Output of each step whose latest attempt succeeded. */
+  outputs: Record<string, JsonValue>;
+  /** The idempotency key of the latest action attempt per step. */
+  effectKeys: Map<string, string>;
+}
+
+export interface RunSnapshot {
+  run: Run;
+  paused: boolean;
+}
+
+/** Everything the batch's live dispatches need, read in a few queries without locks. */
+export interface BatchContext {
+  runs: Map<string, RunSnapshot>;
+  definitions: Map<string, WorkflowDefinition>;
+  attempts: Map<string, PriorAttempts>;
+  approvals: Map<string, Approval>;
+  exceptions: Map<string, ExceptionItem>;
+}
+
+export async function loadRuns(ds: DataSource, runIds: string[]): Promise<Map<string, RunSnapshot>> {
+  const runs = (await ds.getRepository(RunEntity).findBy({ id: In(runIds) })).map(toRun);
+  const workflowIds = [...new Set(runs.map((r) => r.workflowId))];
+  const paused = new Set(
+    ((await ds.query(`SELECT id::text AS id FROM workflows WHERE paused AND id = ANY($1::uuid[])`, [workflowIds])) as Array<{ id: string }>).map((w) => w.id),
+  );
+  return new Map(runs.map((run) => [run.id, { run, paused: paused.has(run.workflowId) }]));
+}
+
+export async function loadPriorAttempts(ds: DataSource, runIds: string[]): Promise<Map<string, PriorAttempts>> {
+  const result = new Map<string, PriorAttempts>(runIds.map((id) => [id, { lastAttempt: new Map(), outputs: {}, effectKeys: new Map() }]));
+  if (runIds.length === 0) return result;
+  const rows = (await ds.query(
+    `SELECT DISTINCT ON (run_id, step_id) run_id::text AS run_id, step_id, attempt, status, output, effect_key
+       FROM step_attempts WHERE run_id = ANY($1::uuid[])
+      ORDER BY run_id, step_id, attempt DESC`,
+    [runIds],
+  )) as Array<{ run_id: string; step_id: string; attempt: number; status: string; output: JsonValue | null; effect_key: string | null }>;
+  for (const row of rows) {
+    const prior = result.get(row.run_id)!;
+    prior.lastAttempt.set(row.step_id, row.attempt);
+    if (row.status === 'succeeded') prior.outputs[row.step_id] = row.output;
+    if (row.effect_key) prior.effectKeys.set(row.step_id, row.effect_key);
+  }
+  return result;
+}
+
+export async function loadDecisions(ds: DataSource, approvalIds: string[], exceptionIds: string[]): Promise<Pick<BatchContext, 'approvals' | 'exceptions'>> {
+  const approvals = approvalIds.length ? (await ds.getRepository(ApprovalEntity).findBy({ id: In(approvalIds) })).map(toApproval) : [];
+  const exceptions = exceptionIds.length ? (await ds.getRepository(ExceptionItemEntity).findBy({ id: In(exceptionIds) })).map(toExceptionItem) : [];
+  return { approvals: new Map(approvals.map((a) => [a.id, a])), exceptions: new Map(exceptions.map((x) => [x.id, x])) };
+}

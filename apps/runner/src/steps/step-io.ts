@@ -1,0 +1,29 @@
+import type { Logger } from 'pino';
+import { createAgentExecutor, sendActionWebhook } from '../executors/index.js';
+import type { RunnerEnv } from '../env.js';
+import type { StepIo } from './execute-step.js';
+
+/**
+ * The real outside world for steps: the OpenAI-compatible provider for agent steps and signed
+ * webhooks for actions. A step's own timeoutMs wins over the configured default.
+ */
+export function createStepIo(env: Pick<RunnerEnv, 'AGENT_BASE_URL' | 'AGENT_API_KEY' | 'AGENT_TIMEOUT_MS' | 'agentPrices' | 'ACTION_WEBHOOK_URL' | 'ACTION_TIMEOUT_MS' | 'actionSecret'>, logger: Logger): StepIo {
+  const agent = createAgentExecutor({ baseURL: env.AGENT_BASE_URL, apiKey: env.AGENT_API_KEY ?? 'not-configured', timeoutMs: env.AGENT_TIMEOUT_MS, prices: env.agentPrices });
+  return {
+    callAgent: (step, scope) => agent.run(step, scope, step.timeoutMs ? AbortSignal.timeout(step.timeoutMs) : undefined),
+    sendAction: async ({ step, args, runId, idempotencyKey }) => {
+      const url = step.webhookUrl ?? env.ACTION_WEBHOOK_URL;
+      if (!url) {
+        logger.warn({ runId, stepId: step.id, action: step.action }, 'action has no webhook URL and ACTION_WEBHOOK_URL is not set');
+        return {
+          ok: false,
+          reason: 'tool_error',
+          retryable: false,
+          message: `Action "${step.action}" has no webhookUrl and the runner has no ACTION_WEBHOOK_URL to send it to.`,
+          trace: { provider: 'webhook', model: null, promptVersion: null, tokensIn: null, tokensOut: null, costUsd: null, latencyMs: 0, confidence: null },
+        };
+      }
+      return sendActionWebhook({ url, secret: env.actionSecret, action: step.action, args, idempotencyKey, runId, stepId: step.id, timeoutMs: step.timeoutMs ?? env.ACTION_TIMEOUT_MS });
+    },
+  };
+}

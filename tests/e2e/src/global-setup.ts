@@ -1,0 +1,3 @@
+import { createPostgresGlobalSetup } from '@gatehouse/db/testing';
+
+export default createPostgresGlobalSetup();
