@@ -20,6 +20,7 @@ export {
 export {
   appendAuditEvent,
   appendAuditEvents,
+  type LockedAuditHead,
   AUDIT_APPEND_LOCK_KEY,
   AUDIT_GENESIS_HASH,
   computeAuditHash,
@@ -31,3 +32,4 @@ export {
 } from './audit/audit-log.js';
 export { enqueueOutbox, OUTBOX_CHANNEL, type EnqueueOutboxInput } from './outbox/outbox.js';
 export * from './repositories/index.js';
+export { findFreePort } from './free-port.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DomainError, IllegalTransitionError } from './errors.js';
 import {
+  handOffByPolicy,
   EXCEPTION_RESOLUTIONS,
   claimException,
   openException,
@@ -228,5 +229,18 @@ describe('resolveException — override output against the step schema', () => {
     expect(ok.state.resolutionOutput).toEqual({ label: 'refund' });
     const free = resolveException(claimedItem(), { resolution: 'override_output', note: 'fixed', output: 'anything' }, { id: 'p-1', role: 'reviewer' }, new Date('2026-01-01T00:02:00Z'), null, null);
     expect(free.state.resolutionOutput).toBe('anything');
+  });
+});
+
+describe('handOffByPolicy', () => {
+  it('closes the item as handed off by the policy, not by a person', () => {
+    const { state, events } = handOffByPolicy(makeException(), 'tier2', LATER);
+    expect(state).toMatchObject({ status: 'resolved', resolution: 'hand_off', handOffTo: 'tier2', resolvedBy: null, resolvedAt: LATER, resolutionNote: 'exception policy' });
+    expect(events).toEqual([{ type: 'exception.handed_off', subjectType: 'exception', subjectId: state.id, data: { runId: state.runId, workflowId: state.workflowId, to: 'tier2', by: 'exception_policy' } }]);
+  });
+
+  it('refuses an item already resolved', () => {
+    const resolved = handOffByPolicy(makeException(), 'tier2', LATER).state;
+    expect(() => handOffByPolicy(resolved, 'tier2', LATER)).toThrow(IllegalTransitionError);
   });
 });

@@ -194,3 +194,15 @@ export function withdrawException(item: ExceptionItem, actor: Actor, now: Date, 
     events: [{ type: 'exception.withdrawn', subjectType: 'exception', subjectId: item.id, data: { runId: item.runId, workflowId: item.workflowId, why } }],
   };
 }
+
+/**
+ * The exception policy names a manual path for this reason: the item is kept (it counts in the
+ * exception metrics by reason) but leaves the queue at once, handed off by the policy, not a person.
+ */
+export function handOffByPolicy(item: ExceptionItem, to: string, now: Date): Transition<ExceptionItem> {
+  if (item.status === 'resolved') throw new IllegalTransitionError('exception', 'resolved', 'hand_off');
+  return {
+    state: { ...item, status: 'resolved', resolution: 'hand_off', handOffTo: to, resolutionNote: 'exception policy', resolvedAt: now },
+    events: [{ type: 'exception.handed_off', subjectType: 'exception', subjectId: item.id, data: { runId: item.runId, workflowId: item.workflowId, to, by: 'exception_policy' } }],
+  };
+}

@@ -1,6 +1,6 @@
 import { requestApproval, type Approval } from './approval.js';
 import type { DomainEvent } from './domain-event.js';
-import { openException, type ExceptionItem } from './exception-item.js';
+import { handOffByPolicy, openException, type ExceptionItem } from './exception-item.js';
 import type { StepOutcome } from './step-evaluation.js';
 import type { DispatchCause, StepDispatch } from './step-dispatch.js';
 import { transitionRun, type Run } from './run.js';
@@ -147,10 +147,10 @@ export function progressRun(input: StepProgressInput): StepProgress {
       run = apply(run, { type: 'raise_exception', stepId, reason: outcome.reason, exceptionId: opened.state.id });
       if (plan.exhausted) result.deadLetterReason = `${outcome.reason} after ${input.tryNo} tries: ${outcome.message}`;
       if (plan.type === 'hand_off') {
-        // The policy names a manual path for this reason: the item is recorded for the metrics
-        // and closed as handed off, and the run leaves Gatehouse for that path.
-        result.exception = { ...opened.state, status: 'resolved', resolution: 'hand_off', handOffTo: plan.to, resolutionNote: 'exception policy', resolvedAt: now };
-        events.push({ type: 'exception.handed_off', subjectType: 'exception', subjectId: opened.state.id, data: { runId: run.id, workflowId: run.workflowId, to: plan.to, by: 'exception_policy' } });
+        // The run leaves Gatehouse for the manual path the policy names.
+        const handedOff = handOffByPolicy(opened.state, plan.to, now);
+        result.exception = handedOff.state;
+        events.push(...handedOff.events);
         run = apply(run, { type: 'hand_off', to: plan.to });
       }
       break;

@@ -1,6 +1,6 @@
+import { findFreePort } from '@gatehouse/db';
 import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -12,17 +12,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
  * runs — some straight through, some to an approval, one to the exception queue.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let db: TestDatabase;
 let platform: ChildProcess | null = null;
@@ -47,7 +36,7 @@ const RUNS = `{ runs(first: 100) { edges { node { externalRef status workflow { 
 
 describe('pnpm start', () => {
   it('serves API, runner, demo action receiver and console, and processes the demo runs', async () => {
-    const [apiPort, actionsPort, consolePort] = [await freePort(), await freePort(), await freePort()];
+    const [apiPort, actionsPort, consolePort] = [await findFreePort(), await findFreePort(), await findFreePort()];
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     platform = spawn(process.execPath, ['scripts/start.mjs'], {
       cwd: root,

@@ -89,7 +89,7 @@ describe('internal errors', () => {
       const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': KEYS.viewer, 'x-request-id': 'outage-req-1' },
-        body: JSON.stringify({ query: '{ me { role } }' }),
+        body: JSON.stringify({ query: '{ workflows { key } }' }),
       });
       const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
       expect(body.errors[0]!.extensions.code).toBe('INTERNAL_SERVER_ERROR');

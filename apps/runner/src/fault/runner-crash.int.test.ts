@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startActionReceiver, type ActionReceiver } from '../test/action-receiver.js';
 import { seedWorkflow, startRun } from '../test/fixtures.js';
-import { kafkaUnavailableReason, startKafkaForTests } from '../test/kafka-mock-cluster.js';
+import { kafkaUnavailableReason, startKafkaForTests } from '../dev/kafka-mock-cluster.js';
 import { spawnRunner, type RunnerProcess } from '../test/runner-process.js';
 
 /*

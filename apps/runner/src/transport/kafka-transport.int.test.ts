@@ -5,7 +5,7 @@ import { createTestDatabase } from '@gatehouse/db/testing';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
-import { kafkaUnavailableReason, startKafkaForTests, type KafkaForTests } from '../test/kafka-mock-cluster.js';
+import { kafkaUnavailableReason, startKafkaForTests, type KafkaForTests } from '../dev/kafka-mock-cluster.js';
 import { createKafkaTransport } from './kafka-transport.js';
 import { createOutboxRelay } from './outbox-relay.js';
 import {

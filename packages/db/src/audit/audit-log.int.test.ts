@@ -63,6 +63,23 @@ describe('audit log', () => {
     expect(await verifyAuditChain(ds.manager)).toMatchObject({ ok: true, checked: 102, headSeq: 102 });
   });
 
+  it('hashes data in batches exactly as the verifier reads it back from jsonb', async () => {
+    const tricky = {
+      float: 0.1 + 0.2,
+      big: 1e21,
+      tiny: 1e-7,
+      negativeZero: -0,
+      integer: 12345678901234,
+      text: 'Zoë ✓ "quoted" \\ back\nline',
+      when: new Date('2026-11-26T01:02:03.456Z'),
+      empty: {},
+      list: [null, true, 'x', { b: 2, a: 1 }],
+      skipped: undefined,
+    };
+    await ds.transaction((m) => appendAuditEvents(m, [event(1, { data: tricky as unknown as Record<string, unknown>, actorId: '6F9619FF-8B86-4D01-B42D-00C04FC964FF' }), event(2)]));
+    expect(await verifyAuditChain(ds.manager)).toMatchObject({ ok: true, checked: 2 });
+  });
+
   it('keeps one linear chain when batches are appended concurrently', async () => {
     await Promise.all(Array.from({ length: 6 }, (_, b) => ds.transaction((m) => appendAuditEvents(m, Array.from({ length: 5 }, (_, i) => event(b * 5 + i + 1))))));
     expect(await verifyAuditChain(ds.manager)).toMatchObject({ ok: true, checked: 30, headSeq: 30 });

@@ -2,16 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson, GENESIS_HASH } from '@gatehouse/domain';
 import { type EntityManager } from 'typeorm';
 import { AuditEventEntity } from '../entities/audit-event.entity.js';
+import { AUDIT_APPEND_LOCK_KEY } from './audit-lock.js';
 
 /** prevHash of the first event. */
 /** The prev_hash of the first event; the domain owns the value. */
 export const AUDIT_GENESIS_HASH = GENESIS_HASH;
 
-/**
- * Transaction-scoped advisory lock key that serialises appends, so the chain stays linear
- * however many connections append at once. (First 8 bytes of sha256("gatehouse:audit_events:append").)
- */
-export const AUDIT_APPEND_LOCK_KEY = '-2711438351906209433';
+export { AUDIT_APPEND_LOCK_KEY } from './audit-lock.js';
 
 /** Exactly what an event's hash covers (besides the previous hash). */
 export interface AuditEventBody {
@@ -180,7 +177,13 @@ export async function appendAuditEvent(
  * chain appendAuditEvent builds, at a cost per transaction instead of per event (the runner
  * audits whole batches of step transitions this way).
  */
-export async function appendAuditEvents(manager: EntityManager, inputs: readonly AppendAuditEventInput[]): Promise<number> {
+/** The chain's head as `SELECT … FROM audit_lock_head()` returns it, with the append lock held. */
+export interface LockedAuditHead {
+  head_seq: string | null;
+  head_hash: string | null;
+}
+
+export async function appendAuditEvents(manager: EntityManager, inputs: readonly AppendAuditEventInput[], lockedHead?: LockedAuditHead): Promise<number> {
   if (inputs.length === 0) return 0;
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('appendAuditEvents must run inside a transaction (use dataSource.transaction)');
@@ -189,37 +192,16 @@ export async function appendAuditEvents(manager: EntityManager, inputs: readonly
   const occurred = inputs.map((i) => i.occurredAt ?? now);
   if (occurred.some((d) => Number.isNaN(d.getTime()))) throw new TypeError('occurredAt is an invalid Date');
 
-  await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_APPEND_LOCK_KEY]);
-  const normalised = (await manager.query(
-    `WITH v AS (
-       SELECT u.occurred_at, u.actor_id, u.actor_role, u.action, u.subject_type, u.subject_id,
-              ARRAY(SELECT jsonb_array_elements_text(u.scope_json)) AS scope_ids, u.data, u.ord
-       FROM unnest($1::timestamptz[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[])
-            WITH ORDINALITY AS u(occurred_at, actor_id, actor_role, action, subject_type, subject_id, scope_json, data, ord)
-     )
-     SELECT (SELECT a.seq::text AS head FROM audit_events a ORDER BY a.seq DESC LIMIT 1) AS head_seq,
-            (SELECT a.hash FROM audit_events a ORDER BY a.seq DESC LIMIT 1) AS head_hash,
-            ${CANONICAL_COLUMNS('v')}
-     FROM v ORDER BY v.ord`,
-    [
-      occurred,
-      inputs.map((i) => i.actorId),
-      inputs.map((i) => i.actorRole),
-      inputs.map((i) => i.action),
-      inputs.map((i) => i.subjectType),
-      inputs.map((i) => i.subjectId),
-      inputs.map((i) => JSON.stringify(i.scopeIds ?? [])),
-      inputs.map((i) => JSON.stringify(i.data ?? {})),
-    ],
-  )) as Array<CanonicalRow & { head_seq: string | null; head_hash: string | null }>;
+  // A caller may have taken the lock and read the head in its own statement (one round trip less).
+  const [head] = lockedHead ? [lockedHead] : ((await manager.query('SELECT head_seq::text AS head_seq, head_hash FROM audit_lock_head()')) as LockedAuditHead[]);
 
-  let prevHash = normalised[0]?.head_hash ?? AUDIT_GENESIS_HASH;
-  let seq = Number(normalised[0]?.head_seq ?? 0);
-  const rows = normalised.map((n) => {
+  let prevHash = head?.head_hash ?? AUDIT_GENESIS_HASH;
+  let seq = Number(head?.head_seq ?? 0);
+  const rows = inputs.map((input, at) => {
     seq += 1;
-    const body = toBody({ ...n, seq: String(seq), id: randomUUID() });
+    const body = canonicalBody(input, occurred[at]!, seq);
     const hash = computeAuditHash(prevHash, body);
-    const row = { body, data: n.data, prevHash, hash };
+    const row = { body, data: JSON.stringify(body.data), prevHash, hash };
     prevHash = hash;
     return row;
   });
@@ -245,6 +227,27 @@ export async function appendAuditEvents(manager: EntityManager, inputs: readonly
     ],
   );
   return rows.length;
+}
+
+/**
+ * An event's hashed body computed here rather than read back from PostgreSQL: what the verifier
+ * recomputes from the stored row is canonicalJson of jsonb's text parsed again, which for data
+ * that went through JSON once is the same value (numbers are doubles either way, keys are sorted
+ * by canonicalJson, dates are ISO strings with milliseconds). The tests pin this equivalence.
+ */
+function canonicalBody(input: AppendAuditEventInput, occurredAt: Date, seq: number): AuditEventBody {
+  return {
+    seq,
+    id: randomUUID(),
+    occurredAt: occurredAt.toISOString(),
+    actorId: input.actorId?.toLowerCase() ?? null,
+    actorRole: input.actorRole,
+    action: input.action,
+    subjectType: input.subjectType,
+    subjectId: input.subjectId,
+    scopeIds: [...(input.scopeIds ?? [])],
+    data: JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>,
+  };
 }
 
 /**

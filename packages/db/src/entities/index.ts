@@ -1,8 +1,10 @@
 import { ApiKeyEntity } from './api-key.entity.js';
 import { ApprovalEntity } from './approval.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
+import { DeadLetterEntity } from './dead-letter.entity.js';
 import { ExceptionItemEntity } from './exception-item.entity.js';
 import { OutboxEntity } from './outbox.entity.js';
+import { ParkedDispatchEntity } from './parked-dispatch.entity.js';
 import { PrincipalEntity } from './principal.entity.js';
 import { RunEntity } from './run.entity.js';
 import { ShadowOutcomeEntity } from './shadow-outcome.entity.js';
@@ -14,8 +16,10 @@ export {
   ApiKeyEntity,
   ApprovalEntity,
   AuditEventEntity,
+  DeadLetterEntity,
   ExceptionItemEntity,
   OutboxEntity,
+  ParkedDispatchEntity,
   PrincipalEntity,
   RunEntity,
   ShadowOutcomeEntity,
@@ -41,4 +45,6 @@ export const entities = [
   ShadowOutcomeEntity,
   AuditEventEntity,
   OutboxEntity,
+  DeadLetterEntity,
+  ParkedDispatchEntity,
 ];

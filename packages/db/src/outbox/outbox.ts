@@ -42,14 +42,16 @@ export async function enqueueOutbox(
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('enqueueOutbox must run inside the transaction of the change it announces');
   }
+  // One round trip: the insert and the wake-up notification.
   const [row] = (await manager.query(
-    `INSERT INTO outbox (topic, message_key, payload, available_at)
-     VALUES ($1, $2, $3::jsonb, COALESCE($4::timestamptz, now()))
-     RETURNING *`,
-    [input.topic, input.key, JSON.stringify(input.payload), input.availableAt ?? null],
+    `WITH inserted AS (
+       INSERT INTO outbox (topic, message_key, payload, available_at)
+       VALUES ($1, $2, $3::jsonb, COALESCE($4::timestamptz, now()))
+       RETURNING *)
+     SELECT inserted.*, pg_notify($5, $1) FROM inserted`,
+    [input.topic, input.key, JSON.stringify(input.payload), input.availableAt ?? null, OUTBOX_CHANNEL],
   )) as OutboxRow[];
   if (!row) throw new Error('outbox insert returned no row');
-  await manager.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, input.topic]);
 
   return Object.assign(new OutboxEntity(), {
     id: bigintToNumber.from(row.id) as number,

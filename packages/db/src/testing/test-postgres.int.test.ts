@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { PrincipalEntity } from '../entities/index.js';
 import { createTestDatabase, startTestPostgres, type TestDatabase } from './index.js';
+import { migrations } from '../migrations/index.js';
 
 async function query<T>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -33,7 +34,7 @@ describe('test database harness', () => {
     await query(a.url, `INSERT INTO principals (name, email, role) VALUES ('A', 'a@example.com', 'viewer')`);
     expect(await query(a.url, 'SELECT count(*)::int AS n FROM principals')).toEqual([{ n: 1 }]);
     expect(await query(b.url, 'SELECT count(*)::int AS n FROM principals')).toEqual([{ n: 0 }]);
-    expect(await query(b.url, 'SELECT name FROM migrations')).toEqual([{ name: 'InitialSchema1732579200000' }]);
+    expect(await query(b.url, 'SELECT name FROM migrations ORDER BY id')).toEqual(migrations.map((m) => ({ name: m.name })));
 
     const open = new pg.Client({ connectionString: a.url });
     await open.connect();

@@ -136,6 +136,16 @@ describe('revokeApiKey', () => {
     expect(await countRows(api.ds, 'audit_events', `subject_id = $1 AND action = 'api_key.revoked'`, [apiKey.id])).toBe(1);
   });
 
+  it('a key revoked by another API process stops working here within two seconds', async () => {
+    const { secret, apiKey } = (await api.ok(KEYS.admin, CREATE_KEY, { name: 'elsewhere', principal: 'vera@gatehouse.dev' })).createApiKey;
+    expect((await api.ok(secret, ME)).me.email).toBe('vera@gatehouse.dev');
+    // Another process revokes it: this process still trusts its recent verification briefly…
+    await api.ds.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [apiKey.id]);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    // …but not beyond the verification's two-second lifetime.
+    expectError(await api.gql(secret, ME), 'UNAUTHENTICATED');
+  });
+
   it('revoking twice is a CONFLICT; unknown ids are NOT_FOUND; only admins may revoke', async () => {
     const { apiKey } = (await api.ok(KEYS.admin, CREATE_KEY, { name: 'twice' })).createApiKey;
     expectError(await api.gql(KEYS.owner, REVOKE_KEY, { id: apiKey.id }), 'FORBIDDEN');

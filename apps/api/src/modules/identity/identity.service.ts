@@ -1,3 +1,4 @@
+import { forgetVerifiedKeys } from '../../identity/authenticate.js';
 import { ApiKeyEntity, inTransaction, isUuid, PrincipalEntity, recordEvents, resolvePrincipalRef } from '@gatehouse/db';
 import { DomainError, issueApiKey, revokeApiKey, type Actor, type ApiKey } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
@@ -33,8 +34,8 @@ export class IdentityService {
     });
   }
 
-  revokeApiKey(actor: Actor, id: string): Promise<ApiKey> {
-    return inTransaction(this.ds, async (tx) => {
+  async revokeApiKey(actor: Actor, id: string): Promise<ApiKey> {
+    const revoked = await inTransaction(this.ds, async (tx) => {
       const row = isUuid(id) ? await tx.findOne(ApiKeyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
       if (!row) throw new DomainError('not_found', `No API key with id ${id}.`);
       const { state, events } = revokeApiKey(toApiKey(row), actor, new Date());
@@ -42,5 +43,7 @@ export class IdentityService {
       await recordEvents(tx, actor, events);
       return state;
     });
+    forgetVerifiedKeys();
+    return revoked;
   }
 }

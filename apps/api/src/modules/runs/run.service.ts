@@ -1,4 +1,4 @@
-import { applyRunCommand, ApprovalEntity, dispatchStep, ExceptionItemEntity, fromRun, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadPublishedVersion, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt } from '@gatehouse/db';
+import { applyRunCommand, ApprovalEntity, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt } from '@gatehouse/db';
 import {
   DomainError,
   canonicalInput,
@@ -17,6 +17,7 @@ import {
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../graphql/connection.js';
+import { insertRunWithFirstDispatch, PublishedVersionCache } from './start-run-store.js';
 
 export interface StartRunCommand {
   workflowKey: string;
@@ -34,6 +35,7 @@ export interface RunFilter {
 }
 
 export class RunService {
+  private readonly publishedVersions = new PublishedVersionCache();
   constructor(private readonly ds: DataSource) {}
 
   /**
@@ -46,19 +48,27 @@ export class RunService {
     return inTransaction(this.ds, async (tx) => {
       const workflow = await loadWorkflow(tx, cmd.workflowKey);
       const key = cmd.idempotencyKey.trim();
-      const existing = await tx.findOne(RunEntity, { where: { workflowId: workflow.id, idempotencyKey: key } });
-      if (existing) return { run: resolveIdempotentStart(toRun(existing), inputHash), replayed: true };
-
-      const version = await loadPublishedVersion(tx, workflow);
-      const { state, events } = createRun(workflow, version, { id: randomUUID(), input: cmd.input, inputHash, idempotencyKey: key, externalRef: cmd.externalRef ?? null }, actor, new Date());
-      const inserted = await tx.createQueryBuilder().insert().into(RunEntity).values(fromRun(state) as never).orIgnore().returning(['id']).execute();
-      if (inserted.raw.length === 0) {
-        // A concurrent request with the same key committed first.
-        const winner = await tx.findOneOrFail(RunEntity, { where: { workflowId: workflow.id, idempotencyKey: key } });
-        return { run: resolveIdempotentStart(toRun(winner), inputHash), replayed: true };
+      const version = await this.publishedVersions.load(tx, workflow);
+      const replay = async () => {
+        const existing = await tx.findOne(RunEntity, { where: { workflowId: workflow.id, idempotencyKey: key } });
+        return existing ? { run: resolveIdempotentStart(toRun(existing), inputHash), replayed: true } : null;
+      };
+      let created: ReturnType<typeof createRun>;
+      try {
+        created = createRun(workflow, version, { id: randomUUID(), input: cmd.input, inputHash, idempotencyKey: key, externalRef: cmd.externalRef ?? null }, actor, new Date());
+      } catch (error) {
+        // A retry of a request that was accepted earlier gets its run, even if the workflow
+        // changed since (a new version whose schema the old input no longer meets).
+        const earlier = error instanceof DomainError ? await replay() : null;
+        if (earlier) return earlier;
+        throw error;
       }
-      await dispatchStep(tx, { runId: state.id, stepId: state.currentStepId!, cause: 'started', seq: state.dispatchSeq });
-      await recordEvents(tx, actor, events.map((e) => ({ ...e, data: { ...e.data, workflowKey: workflow.key } })));
+      const { state, events } = created;
+      // The unique (workflow, idempotency key) index decides between a new run and a replay,
+      // also when two requests with one key race.
+      const auditHead = await insertRunWithFirstDispatch(tx, state);
+      if (!auditHead) return (await replay())!;
+      await recordEvents(tx, actor, events.map((e) => ({ ...e, data: { ...e.data, workflowKey: workflow.key } })), auditHead);
       return { run: state, replayed: false };
     });
   }
