@@ -4,25 +4,31 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+// The runner's own helper for librdkafka's mock cluster, from its build.
+import { kafkaUnavailableReason, startKafkaForTests } from '../../../apps/runner/dist/dev/kafka-mock-cluster.js';
 
 /*
  * The README's start command as a user runs it (scripts/start.mjs on the built apps, here on a
  * test database instead of the embedded default): the demo workflows really process their
- * runs — some straight through, some to an approval, one to the exception queue.
+ * runs — some straight through, some to an approval, one to the exception queue — on the
+ * default Postgres transport and, with KAFKA_BROKERS set, on Kafka.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const RUNS = `{ runs(first: 100) { edges { node { externalRef status workflow { key } steps { stepId status } } } } }`;
+const EXPECTED = {
+  'support-triage T-1001': 'waiting_approval',
+  'support-triage T-1002': 'completed',
+  'support-triage T-1003': 'waiting_approval',
+  'support-triage T-1004': 'in_exception',
+  'support-triage T-1005': 'completed',
+  'invoice-approval INV-77': 'completed',
+  'invoice-approval INV-78': 'completed',
+};
 
-let db: TestDatabase;
-let platform: ChildProcess | null = null;
-let output = '';
-
-beforeAll(async () => {
-  db = await createTestDatabase(inject('gatehousePostgres'));
-});
-afterAll(async () => {
-  if (platform && platform.exitCode === null) platform.kill('SIGKILL');
-  await db?.drop();
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 async function gql(apiUrl: string, query: string): Promise<any> {
@@ -32,30 +38,37 @@ async function gql(apiUrl: string, query: string): Promise<any> {
   return body.data;
 }
 
-const RUNS = `{ runs(first: 100) { edges { node { externalRef status workflow { key } steps { stepId status } } } } }`;
+const kafkaUnavailable = kafkaUnavailableReason();
+if (kafkaUnavailable) console.warn(`Skipping the start command on Kafka: ${kafkaUnavailable}.`);
 
-describe('pnpm start', () => {
-  it('serves API, runner, demo action receiver and console, and processes the demo runs', async () => {
+describe.each([
+  { transport: 'postgres', skip: false },
+  { transport: 'kafka', skip: kafkaUnavailable !== null },
+])('pnpm start ($transport transport)', ({ transport, skip }) => {
+  it.skipIf(skip)('serves API, runner, demo action receiver and console, and processes the demo runs', async () => {
+    const db: TestDatabase = await createTestDatabase(inject('gatehousePostgres'));
+    cleanups.push(() => db.drop());
+    const kafkaEnv: Record<string, string> = {};
+    if (transport === 'kafka') {
+      const kafka = await startKafkaForTests();
+      cleanups.push(() => kafka.stop());
+      Object.assign(kafkaEnv, { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_SESSION_TIMEOUT_MS: '6000' });
+    }
     const [apiPort, actionsPort, consolePort] = [await findFreePort(), await findFreePort(), await findFreePort()];
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    platform = spawn(process.execPath, ['scripts/start.mjs'], {
+    const platform: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, API_PORT: String(apiPort), DEMO_ACTIONS_PORT: String(actionsPort), CONSOLE_PORT: String(consolePort), LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, API_PORT: String(apiPort), DEMO_ACTIONS_PORT: String(actionsPort), CONSOLE_PORT: String(consolePort), LOG_LEVEL: 'warn', ...kafkaEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let output = '';
     platform.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     platform.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<number | null>((resolve) => platform!.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => platform.once('exit', (code) => resolve(code)));
+    cleanups.push(async () => {
+      if (platform.exitCode === null && platform.signalCode === null) platform.kill('SIGKILL');
+    });
 
-    const expected = {
-      'support-triage T-1001': 'waiting_approval',
-      'support-triage T-1002': 'completed',
-      'support-triage T-1003': 'waiting_approval',
-      'support-triage T-1004': 'in_exception',
-      'support-triage T-1005': 'completed',
-      'invoice-approval INV-77': 'completed',
-      'invoice-approval INV-78': 'completed',
-    };
     let states: Record<string, string> = {};
     let runs: any[] = [];
     const deadline = Date.now() + 90_000;
@@ -63,13 +76,13 @@ describe('pnpm start', () => {
       try {
         runs = (await gql(apiUrl, RUNS)).runs.edges.map((e: any) => e.node);
         states = Object.fromEntries(runs.map((r) => [`${r.workflow.key} ${r.externalRef}`, r.status]));
-        if (JSON.stringify(Object.entries(states).sort()) === JSON.stringify(Object.entries(expected).sort())) break;
+        if (JSON.stringify(Object.entries(states).sort()) === JSON.stringify(Object.entries(EXPECTED).sort())) break;
       } catch {
         // not up yet
       }
       await sleep(500);
     }
-    expect(states, output.slice(-3000)).toEqual(expected);
+    expect(states, output.slice(-3000)).toEqual(EXPECTED);
 
     // The how-to ticket went straight through the route to the help article; the demo
     // receiver took the action (the start command's log shows it).
