@@ -34,6 +34,8 @@ export const runnerEnvSchema = z.object({
   RUNNER_LEASE_MS: envPositiveInt(30_000),
   /** Kafka: a runner silent this long is replaced in the group and its partitions move. */
   KAFKA_SESSION_TIMEOUT_MS: envPositiveInt(30_000),
+  /** Kafka: how long a fetch may wait for data at the broker (bounds per-hop latency on quiet topics and how long stop() waits). */
+  KAFKA_MAX_WAIT_MS: envPositiveInt(1000),
   /** How often the backlog of undispatched steps is reported, in milliseconds. */
   RUNNER_REPORT_INTERVAL_MS: envPositiveInt(30_000),
   /** HMAC key for action webhooks; required in production. */

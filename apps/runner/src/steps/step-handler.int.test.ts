@@ -265,6 +265,21 @@ describe('step handler', () => {
     expect((await attempts(ds, failing)).map((a) => a.status)).toEqual(['failed', 'failed', 'failed']);
   });
 
+  it('fails an agent step that names the rules provider clearly, without calling a model', async () => {
+    const def: WorkflowDefinition = {
+      ...definition('reversible'),
+      steps: [{ id: 'triage', kind: 'agent', provider: 'rules', model: 'none', prompt: 'x', outputSchema: { type: 'object' } }],
+    };
+    const wf = await seedWorkflow(ds, key(), def, 'execute');
+    const before = model.requests.length;
+    const runId = await startRun(ds, wf, { message: 'x' });
+    await drain(ds, handler);
+    expect(await ds.query(`SELECT reason, details->>'message' AS message FROM exception_items WHERE run_id = $1`, [runId])).toEqual([
+      { reason: 'model_error', message: 'Agent step "triage" names provider "rules", which cannot answer prompts; use a rules step or provider "openai".' },
+    ]);
+    expect(model.requests.length).toBe(before);
+  });
+
   it('dead-letters garbage and runs that do not exist, and processes the rest of the batch', async () => {
     const wf = await seedWorkflow(ds, key(), definition('reversible'), 'execute');
     const runId = await startRun(ds, wf, { message: 'refund' });
