@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STEP_DISPATCH_TOPIC, parseStepDispatch } from './step-dispatch.js';
+import { STEP_DISPATCH_TOPIC, actionIdempotencyKey, isCurrentDispatch, parseStepDispatch, stepDispatchMessage, type StepDispatch } from './step-dispatch.js';
 
 const RUN_ID = '0b5e3c52-9d0a-4c1e-8f3a-2b7d6e1f4a90';
 const DECISION_ID = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
@@ -138,5 +138,51 @@ describe('parseStepDispatch: rejections', () => {
     expect(parseStepDispatch(valid({ ...all, stepId: 's', cause: 'retry' }))).toMatchObject({ reason: 'decisionId is not a uuid' });
     expect(parseStepDispatch(valid({ ...all, stepId: 's', cause: 'retry', decisionId: DECISION_ID }))).toMatchObject({ reason: 'seq is not a positive integer' });
     expect(parseStepDispatch(valid({ ...all, stepId: 's', cause: 'retry', decisionId: DECISION_ID, seq: 1 }))).toMatchObject({ reason: 'try is not a positive integer' });
+  });
+});
+
+describe('stepDispatchMessage', () => {
+  it('stamps the current message version', () => {
+    expect(stepDispatchMessage({ runId: 'r', stepId: 's', cause: 'started', seq: 1 })).toEqual({ v: 1, runId: 'r', stepId: 's', cause: 'started', seq: 1 });
+  });
+});
+
+describe('isCurrentDispatch', () => {
+  const dispatch: StepDispatch = { v: 1, runId: 'r', stepId: 'check', cause: 'advanced', seq: 4 };
+  const run = { status: 'running' as const, currentStepId: 'check', dispatchSeq: 4 };
+
+  it('accepts the dispatch the run waits for, queued or running', () => {
+    expect(isCurrentDispatch(run, dispatch)).toBe(true);
+    expect(isCurrentDispatch({ ...run, status: 'queued' }, dispatch)).toBe(true);
+  });
+
+  it('refuses an overtaken sequence number, another step, or a run that is not moving', () => {
+    expect(isCurrentDispatch({ ...run, dispatchSeq: 5 }, dispatch)).toBe(false);
+    expect(isCurrentDispatch({ ...run, currentStepId: 'act' }, dispatch)).toBe(false);
+    for (const status of ['waiting_approval', 'in_exception', 'completed', 'failed', 'cancelled', 'handed_off'] as const) {
+      expect(isCurrentDispatch({ ...run, status }, dispatch), status).toBe(false);
+    }
+  });
+
+  it('accepts a message from before sequence numbers by step alone', () => {
+    const { seq: _seq, ...legacy } = dispatch;
+    expect(isCurrentDispatch({ ...run, dispatchSeq: 9 }, legacy)).toBe(true);
+  });
+});
+
+describe('actionIdempotencyKey', () => {
+  const dispatch: StepDispatch = { v: 1, runId: 'r', stepId: 'act', cause: 'retry', seq: 3, try: 2 };
+
+  it('mints run:step:attempt for the first send', () => {
+    expect(actionIdempotencyKey({ ...dispatch, cause: 'advanced' }, 1, null)).toBe('r:act:1');
+  });
+
+  it('keeps the key of the earlier send across automatic retries and decisions', () => {
+    expect(actionIdempotencyKey(dispatch, 2, 'r:act:1')).toBe('r:act:1');
+    expect(actionIdempotencyKey({ ...dispatch, cause: 'approval_granted' }, 3, 'r:act:1')).toBe('r:act:1');
+  });
+
+  it('mints a new key when a person asks for a retry', () => {
+    expect(actionIdempotencyKey({ ...dispatch, cause: 'exception_retry' }, 4, 'r:act:1')).toBe('r:act:4');
   });
 });

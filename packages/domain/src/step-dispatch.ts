@@ -1,4 +1,4 @@
-import type { RequeueCause } from './run.js';
+import type { RequeueCause, Run } from './run.js';
 
 /** The step transport's topic for run dispatches (Kafka topic name / outbox topic). */
 export const STEP_DISPATCH_TOPIC = 'gatehouse.step-dispatch';
@@ -64,4 +64,30 @@ export function parseStepDispatch(raw: string): ParsedDispatch {
       ...(m.try !== undefined ? { try: m.try as number } : {}),
     },
   };
+}
+
+/** The message for a dispatch, in its current version. */
+export function stepDispatchMessage(dispatch: Omit<StepDispatch, 'v'>): StepDispatch {
+  return { v: 1, ...dispatch };
+}
+
+/**
+ * Is this dispatch the one the run is waiting for? Anything else (a redelivery of a dispatch
+ * already done, a run that was cancelled, decided or moved on) is to be acknowledged and
+ * ignored: that is what makes at-least-once delivery safe.
+ */
+export function isCurrentDispatch(run: Pick<Run, 'status' | 'currentStepId' | 'dispatchSeq'>, dispatch: StepDispatch): boolean {
+  if (run.status !== 'queued' && run.status !== 'running') return false;
+  if (run.currentStepId !== dispatch.stepId) return false;
+  return dispatch.seq === undefined || dispatch.seq === run.dispatchSeq;
+}
+
+/**
+ * The idempotency key an action is sent with: the one its step already used, so redeliveries
+ * and automatic retries never look like a new action to the receiver; a person's explicit
+ * retry is a new action by intent and gets a new key.
+ */
+export function actionIdempotencyKey(dispatch: StepDispatch, attempt: number, previousKey: string | null): string {
+  if (previousKey && dispatch.cause !== 'exception_retry') return previousKey;
+  return `${dispatch.runId}:${dispatch.stepId}:${attempt}`;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { JsonValue } from './json-schema.js';
 import type { Run } from './run.js';
 import type { StepOutcome } from './step-evaluation.js';
-import { DEFAULT_BACKOFF_MS, DEFAULT_MAX_TRIES, MAX_BACKOFF_MS, nextStepAfter, planFailure, progressRun, type StepProgressInput } from './step-progress.js';
+import { attemptStatusFor, DEFAULT_BACKOFF_MS, DEFAULT_MAX_TRIES, isAuditedEvent, MAX_BACKOFF_MS, nextStepAfter, planFailure, progressRun, type StepProgressInput } from './step-progress.js';
 import type { ExceptionHandling, ExceptionReason, StepDefinition, WorkflowDefinition } from './workflow-definition.js';
 import { LATER, NOW, actors, bareDefinition, fullDefinition, makeRun } from './test/fixtures.js';
 
@@ -482,5 +482,49 @@ describe('progressRun', () => {
       expect(r.next).toEqual({ dispatch: { runId: 'run-1', stepId: 'check', cause: 'retry', seq: 4, try: 3 }, availableAt: at(2000) });
       expect(r.exception).toBeNull();
     });
+  });
+});
+
+describe('attemptStatusFor', () => {
+  it('maps outcomes to attempt statuses', () => {
+    expect(attemptStatusFor({ type: 'succeeded', output: 1 })).toBe('succeeded');
+    expect(attemptStatusFor({ type: 'gate', proposed: 1, actionName: null, actionClass: 'draft' })).toBe('gated');
+    expect(attemptStatusFor({ type: 'failed', reason: 'timeout', retryable: true, message: 'slow' })).toBe('failed');
+  });
+});
+
+describe('progressRun: action audit events', () => {
+  const run = makeRun({ status: 'running', startedAt: NOW, currentStepId: 'send', mode: 'execute' });
+  const base = { run, definition: fullDefinition(), stepId: 'send', tryNo: 1, now: LATER, newId: () => 'id-1' };
+  const types = (input: Omit<StepProgressInput, 'run' | 'definition' | 'stepId' | 'tryNo' | 'now' | 'newId'>) =>
+    progressRun({ ...base, ...input }).events.map((e) => [e.type, e.data.idempotencyKey ?? e.data.args ?? e.data.why ?? null]);
+
+  it('records a sent action with its idempotency key, before the run completes', () => {
+    expect(types({ outcome: { type: 'succeeded', output: { delivered: true } }, effectKey: 'k-1' })).toEqual([
+      ['action.executed', 'k-1'],
+      ['run.completed', null],
+    ]);
+  });
+
+  it('records a shadow action with its arguments, and a draft-only one', () => {
+    expect(types({ outcome: { type: 'succeeded', output: { executed: false, wouldHaveExecuted: { args: { a: 1 } } } } })[0]).toEqual(['action.would_have_executed', { a: 1 }]);
+    expect(types({ outcome: { type: 'succeeded', output: { executed: false, draftOnly: { args: { b: 2 } } } } })[0]).toEqual(['action.drafted', { b: 2 }]);
+  });
+
+  it('records a blocked action with why, and nothing for an override that sent nothing', () => {
+    expect(types({ outcome: { type: 'failed', reason: 'policy_blocked', retryable: false, message: 'not allowed' } })[0]).toEqual(['action.blocked', 'not allowed']);
+    expect(types({ outcome: { type: 'succeeded', output: { corrected: true } } })).toEqual([['run.completed', null]]);
+  });
+
+  it('emits no action event for other step kinds', () => {
+    const classify = { ...base, run: { ...run, currentStepId: 'classify' }, stepId: 'classify' };
+    expect(progressRun({ ...classify, outcome: { type: 'succeeded', output: {} }, effectKey: 'k' }).events.map((e) => e.type)).toEqual(['run.advanced']);
+  });
+});
+
+describe('isAuditedEvent', () => {
+  it('leaves step advances to the trace and audits the rest', () => {
+    expect(isAuditedEvent({ type: 'run.advanced', subjectType: 'run', subjectId: 'r', data: {} })).toBe(false);
+    expect(isAuditedEvent({ type: 'run.completed', subjectType: 'run', subjectId: 'r', data: {} })).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { requestApproval, type Approval } from './approval.js';
 import type { DomainEvent } from './domain-event.js';
+import type { StepAttemptStatus } from './step-attempt.js';
 import { handOffByPolicy, openException, type ExceptionItem } from './exception-item.js';
 import type { StepOutcome } from './step-evaluation.js';
 import type { DispatchCause, StepDispatch } from './step-dispatch.js';
@@ -51,6 +52,8 @@ export interface StepProgressInput {
   now: Date;
   /** Mints ids for an approval or exception the outcome opens. */
   newId: () => string;
+  /** For an action that was sent: the Idempotency-Key it went with. */
+  effectKey?: string | null;
 }
 
 export interface NextDispatch {
@@ -85,6 +88,8 @@ export function progressRun(input: StepProgressInput): StepProgress {
     return t.state;
   };
   let run = input.run.status === 'queued' ? apply(input.run, { type: 'start', stepId }) : input.run;
+  // Ordered as it happened: the run (re)starts, the action goes out (or not), the run moves on.
+  events.push(...actionEvents(run, step, outcome, input.effectKey ?? null));
   const result: StepProgress = { run, events, next: null, approval: null, exception: null, deadLetterReason: null };
   const dispatchNext = (cause: DispatchCause, delayMs = 0, tryNo?: number): NextDispatch => ({
     dispatch: { runId: run.id, stepId: run.currentStepId!, cause, seq: run.dispatchSeq, ...(tryNo ? { try: tryNo } : {}) },
@@ -158,4 +163,33 @@ export function progressRun(input: StepProgressInput): StepProgress {
   }
   result.run = run;
   return result;
+}
+
+/** The status a step attempt ends in for an outcome. */
+export function attemptStatusFor(outcome: StepOutcome): StepAttemptStatus {
+  return outcome.type === 'succeeded' ? 'succeeded' : outcome.type === 'gate' ? 'gated' : 'failed';
+}
+
+/**
+ * Audit facts about an action beyond the run's own transitions: sent (with its idempotency
+ * key), recorded without sending (shadow, draft-only), or blocked by the boundary.
+ */
+function actionEvents(run: Run, step: StepDefinition, outcome: StepOutcome, effectKey: string | null): DomainEvent[] {
+  if (step.kind !== 'action') return [];
+  const data = { runId: run.id, workflowId: run.workflowId, stepId: step.id, action: step.action, actionClass: step.actionClass, mode: run.mode };
+  const event = (type: string, extra: Record<string, unknown>): DomainEvent[] => [{ type, subjectType: 'run', subjectId: run.id, data: { ...data, ...extra } }];
+  if (outcome.type === 'failed') return outcome.reason === 'policy_blocked' ? event('action.blocked', { why: outcome.message }) : [];
+  if (outcome.type !== 'succeeded') return [];
+  const output = outcome.output !== null && typeof outcome.output === 'object' && !Array.isArray(outcome.output) ? outcome.output : {};
+  if (output.executed === false) {
+    const record = (output.wouldHaveExecuted ?? output.draftOnly) as { args?: unknown } | undefined;
+    return event(output.wouldHaveExecuted ? 'action.would_have_executed' : 'action.drafted', { args: record?.args ?? null });
+  }
+  // No key: nothing was sent (a reviewer's override stood in for the step).
+  return effectKey ? event('action.executed', { idempotencyKey: effectKey }) : [];
+}
+
+/** Every step advance is in the trace (step attempts); the audit log keeps the rest. */
+export function isAuditedEvent(event: DomainEvent): boolean {
+  return event.type !== 'run.advanced';
 }

@@ -1,5 +1,5 @@
 import { ApprovalEntity, auditInputFor, appendAuditEvents, ExceptionItemEntity, fromApproval, fromExceptionItem, insertEntity, inTransaction, OUTBOX_CHANNEL, type Tx } from '@gatehouse/db';
-import { progressRun, STEP_DISPATCH_TOPIC, type DomainEvent, type Run, type StepDispatch } from '@gatehouse/domain';
+import { attemptStatusFor, isAuditedEvent, progressRun, STEP_DISPATCH_TOPIC, stepDispatchMessage, type DomainEvent, type Run, type StepDispatch } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Execution } from './execute-step.js';
@@ -21,9 +21,6 @@ export interface CommitResult {
   stale: number;
   parked: number;
 }
-
-/** Events every run emits on every step; the step trace records them, the audit log need not. */
-const UNAUDITED = new Set(['run.advanced']);
 
 /**
  * Commits a batch of step results in one transaction: for every run still where its execution
@@ -57,13 +54,10 @@ export function commitBatch(ds: DataSource, executions: Execution[], parked: Par
     const deadLetters: Array<{ key: string; payload: string; reason: string; runId: string }> = [];
 
     for (const e of fresh) {
-      const progress = progressRun({ run: e.run, definition: e.definition, stepId: e.step.id, tryNo: e.tryNo, outcome: e.outcome, now, newId: randomUUID });
+      const progress = progressRun({ run: e.run, definition: e.definition, stepId: e.step.id, tryNo: e.tryNo, outcome: e.outcome, now, newId: randomUUID, effectKey: e.effectKey });
       runs.push(progress.run);
-      // Order as it happened: the run (re)starts, the action goes out, then the run moves on.
-      const audited = progress.events.filter((ev) => !UNAUDITED.has(ev.type));
-      const starts = audited.filter((ev) => ev.type === 'run.started' || ev.type === 'run.resumed');
-      events.push(...starts, ...actionEvents(e), ...audited.filter((ev) => !starts.includes(ev)));
-      if (progress.next) outbox.push({ topic: STEP_DISPATCH_TOPIC, key: e.run.id, payload: { v: 1, ...progress.next.dispatch }, availableAt: progress.next.availableAt });
+      events.push(...progress.events.filter(isAuditedEvent));
+      if (progress.next) outbox.push({ topic: STEP_DISPATCH_TOPIC, key: e.run.id, payload: stepDispatchMessage(progress.next.dispatch), availableAt: progress.next.availableAt });
       if (progress.approval) approvals.push(fromApproval(progress.approval));
       if (progress.exception) exceptions.push(fromExceptionItem(progress.exception));
       if (progress.deadLetterReason) {
@@ -92,18 +86,6 @@ export function commitBatch(ds: DataSource, executions: Execution[], parked: Par
   });
 }
 
-/** Audit facts about actions, beyond the run's own transitions. */
-function actionEvents(e: Execution): DomainEvent[] {
-  if (e.step.kind !== 'action') return [];
-  const data = { runId: e.run.id, workflowId: e.run.workflowId, stepId: e.step.id, action: e.step.action, actionClass: e.step.actionClass, mode: e.run.mode };
-  const o = e.outcome;
-  if (o.type === 'failed' && o.reason === 'policy_blocked') return [{ type: 'action.blocked', subjectType: 'run', subjectId: e.run.id, data: { ...data, why: o.message } }];
-  if (o.type !== 'succeeded') return [];
-  const output = o.output as Record<string, unknown> | null;
-  if (output && output.executed === false) return [{ type: output.wouldHaveExecuted ? 'action.would_have_executed' : 'action.drafted', subjectType: 'run', subjectId: e.run.id, data: { ...data, args: e.input } }];
-  return [{ type: 'action.executed', subjectType: 'run', subjectId: e.run.id, data: { ...data, idempotencyKey: e.effectKey } }];
-}
-
 async function insertAttempts(tx: Tx, executions: Execution[]): Promise<void> {
   if (executions.length === 0) return;
   const rows = executions.map((e) => {
@@ -114,7 +96,7 @@ async function insertAttempts(tx: Tx, executions: Execution[]): Promise<void> {
       step_kind: e.step.kind,
       attempt: e.attempt,
       dispatch_seq: e.run.dispatchSeq,
-      status: o.type === 'succeeded' ? 'succeeded' : o.type === 'gate' ? 'gated' : 'failed',
+      status: attemptStatusFor(o),
       input: e.input,
       output: o.type === 'succeeded' ? o.output : o.type === 'gate' ? { proposed: o.proposed } : null,
       provider: e.trace.provider,

@@ -1,4 +1,5 @@
 import {
+  actionIdempotencyKey,
   checkConfidence,
   planStep,
   type Approval,
@@ -47,17 +48,6 @@ export interface ExecuteInput {
   override: ExceptionItem | null;
 }
 
-/**
- * The idempotency key an action is sent with: the one its step already used, so redeliveries
- * and automatic retries never look like a new action to the receiver, unless a person asked
- * for a retry, which is a new action by intent.
- */
-function effectKeyFor(input: ExecuteInput, attempt: number): string {
-  const previous = input.prior.effectKeys.get(input.step.id);
-  if (previous && input.dispatch.cause !== 'exception_retry') return previous;
-  return `${input.run.id}:${input.step.id}:${attempt}`;
-}
-
 export async function executeStep(io: StepIo, input: ExecuteInput): Promise<Execution> {
   const { run, definition, step, dispatch } = input;
   const attempt = (input.prior.lastAttempt.get(step.id) ?? 0) + 1;
@@ -87,7 +77,7 @@ export async function executeStep(io: StepIo, input: ExecuteInput): Promise<Exec
       return finish(fromExecutor(result, () => checkConfidence(definition, plan.step, result.ok ? result.output : null)), result.trace, plan.scope as unknown as JsonValue);
     }
     case 'send_action': {
-      const idempotencyKey = effectKeyFor(input, attempt);
+      const idempotencyKey = actionIdempotencyKey(dispatch, attempt, input.prior.effectKeys.get(step.id) ?? null);
       const result = await io.sendAction({ step: plan.step, args: plan.args, runId: run.id, idempotencyKey });
       return finish(fromExecutor(result, () => null), result.trace, plan.args, idempotencyKey);
     }

@@ -1,4 +1,4 @@
-import { findStep, parseStepDispatch, type Run, type StepDispatch } from '@gatehouse/domain';
+import { findStep, isCurrentDispatch, parseStepDispatch, type Run, type StepDispatch } from '@gatehouse/domain';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { BatchHandler, DeadLetter, Delivery } from '../transport/transport.js';
@@ -14,17 +14,6 @@ export interface StepHandlerOptions extends CommitOptions {
   /** Steps of one batch that may wait on the network at once. */
   ioConcurrency: number;
   definitions?: DefinitionCache;
-}
-
-/**
- * Is this dispatch the one the run is waiting for? Anything else (a redelivery of a dispatch
- * already done, a run that was cancelled, decided or moved on) is acknowledged and ignored:
- * that is what makes at-least-once delivery safe.
- */
-export function isCurrentDispatch(run: Run, dispatch: StepDispatch): boolean {
-  if (run.status !== 'queued' && run.status !== 'running') return false;
-  if (run.currentStepId !== dispatch.stepId) return false;
-  return dispatch.seq === undefined || dispatch.seq === run.dispatchSeq;
 }
 
 /**

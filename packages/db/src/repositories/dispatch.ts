@@ -1,9 +1,8 @@
 import { enqueueOutbox } from '../outbox/outbox.js';
-import { STEP_DISPATCH_TOPIC, type StepDispatch } from '@gatehouse/domain';
+import { STEP_DISPATCH_TOPIC, stepDispatchMessage, type StepDispatch } from '@gatehouse/domain';
 import type { Tx } from './transaction.js';
 
 /** Transactional outbox: the dispatch commits with the state change or not at all. */
 export async function dispatchStep(tx: Tx, dispatch: Omit<StepDispatch, 'v'>): Promise<void> {
-  const payload: StepDispatch = { v: 1, ...dispatch };
-  await enqueueOutbox(tx, { topic: STEP_DISPATCH_TOPIC, key: dispatch.runId, payload: payload as unknown as Record<string, unknown> });
+  await enqueueOutbox(tx, { topic: STEP_DISPATCH_TOPIC, key: dispatch.runId, payload: stepDispatchMessage(dispatch) as unknown as Record<string, unknown> });
 }

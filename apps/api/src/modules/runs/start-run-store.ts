@@ -1,5 +1,5 @@
 import { loadPublishedVersion, OUTBOX_CHANNEL, type LockedAuditHead, type Tx } from '@gatehouse/db';
-import { STEP_DISPATCH_TOPIC, type Run, type StepDispatch, type Workflow, type WorkflowVersion } from '@gatehouse/domain';
+import { STEP_DISPATCH_TOPIC, stepDispatchMessage, type Run, type Workflow, type WorkflowVersion } from '@gatehouse/domain';
 
 /*
  * The hot path of startRun, kept to as few round trips as correctness allows: integrators call
@@ -35,7 +35,7 @@ export class PublishedVersionCache {
  * the run's audit event needs one more round trip, not two.
  */
 export async function insertRunWithFirstDispatch(tx: Tx, run: Run): Promise<LockedAuditHead | null> {
-  const dispatch: StepDispatch = { v: 1, runId: run.id, stepId: run.currentStepId!, cause: 'started', seq: run.dispatchSeq };
+  const dispatch = stepDispatchMessage({ runId: run.id, stepId: run.currentStepId!, cause: 'started', seq: run.dispatchSeq });
   const rows = (await tx.query(
     `WITH inserted AS (
        INSERT INTO runs (id, workflow_id, version_id, mode, status, input, input_hash, idempotency_key, external_ref,
