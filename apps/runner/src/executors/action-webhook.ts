@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { JsonValue } from '@gatehouse/domain';
-import type { ExecutorOutcome, StepTrace } from './step-result.js';
+import { emptyTrace, type ExecutorOutcome, type StepTrace } from './step-result.js';
 
 export interface ActionWebhookRequest {
   url: string;
@@ -101,16 +101,7 @@ function describeTarget(url: string): string {
 
 export async function sendActionWebhook(req: ActionWebhookRequest): Promise<ExecutorOutcome> {
   const started = performance.now();
-  const trace = (): StepTrace => ({
-    provider: 'webhook',
-    model: null,
-    promptVersion: null,
-    tokensIn: null,
-    tokensOut: null,
-    costUsd: null,
-    latencyMs: Math.round(performance.now() - started),
-    confidence: null,
-  });
+  const trace = (): StepTrace => emptyTrace({ provider: 'webhook', latencyMs: Math.round(performance.now() - started) });
   const target = `action "${req.action}" at ${describeTarget(req.url)}`;
   if (!URL.canParse(req.url) || !/^https?:$/.test(new URL(req.url).protocol)) {
     // A configuration mistake: retrying cannot fix it.

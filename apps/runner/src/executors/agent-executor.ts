@@ -10,7 +10,7 @@ import {
 } from '@gatehouse/domain';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { z } from 'zod';
-import type { ExecutorOutcome, StepTrace } from './step-result.js';
+import { emptyTrace, type ExecutorOutcome, type StepTrace } from './step-result.js';
 
 /** USD per million tokens, by model name as written in the step definition. */
 export type PriceTable = Record<string, { inputPerMillionUsd: number; outputPerMillionUsd: number }>;
@@ -93,16 +93,7 @@ export function createAgentExecutor(config: AgentExecutorConfig): AgentExecutor 
   return {
     async run(step, scope, signal) {
       const started = performance.now();
-      const trace: StepTrace = {
-        provider: 'openai',
-        model: step.model,
-        promptVersion: promptVersionOf(step.prompt),
-        tokensIn: null,
-        tokensOut: null,
-        costUsd: null,
-        latencyMs: 0,
-        confidence: null,
-      };
+      const trace: StepTrace = emptyTrace({ provider: 'openai', model: step.model, promptVersion: promptVersionOf(step.prompt) });
       const fail = (
         reason: ExceptionReason,
         retryable: boolean,

@@ -15,6 +15,11 @@ export interface StepTrace {
   confidence: number | null;
 }
 
+/** A trace with nothing measured yet; executors fill in what they know. */
+export function emptyTrace(fields: Partial<StepTrace> = {}): StepTrace {
+  return { provider: null, model: null, promptVersion: null, tokensIn: null, tokensOut: null, costUsd: null, latencyMs: 0, confidence: null, ...fields };
+}
+
 /**
  * The single result shape of all I/O executors. Executors never throw for expected failures:
  * they classify them into an exception reason and say whether a retry could help, and the

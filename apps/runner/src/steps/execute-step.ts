@@ -11,7 +11,7 @@ import {
   type StepOutcome,
   type WorkflowDefinition,
 } from '@gatehouse/domain';
-import type { ExecutorOutcome, StepTrace } from '../executors/step-result.js';
+import { emptyTrace, type ExecutorOutcome, type StepTrace } from '../executors/step-result.js';
 import type { PriorAttempts } from './batch-context.js';
 
 /** The outside world a step may reach; the runner wires the real executors in. */
@@ -35,8 +35,6 @@ export interface Execution {
   startedAt: Date;
   finishedAt: Date;
 }
-
-const NO_TRACE = (latencyMs: number): StepTrace => ({ provider: null, model: null, promptVersion: null, tokensIn: null, tokensOut: null, costUsd: null, latencyMs, confidence: null });
 
 export interface ExecuteInput {
   dispatch: StepDispatch;
@@ -65,13 +63,13 @@ export async function executeStep(io: StepIo, input: ExecuteInput): Promise<Exec
 
   // A reviewer's override stands in for the step's own result.
   if (input.override) {
-    return finish({ type: 'succeeded', output: input.override.resolutionOutput }, { ...NO_TRACE(elapsed()), provider: 'human' }, null);
+    return finish({ type: 'succeeded', output: input.override.resolutionOutput }, emptyTrace({ latencyMs: elapsed(), provider: 'human' }), null);
   }
 
   const plan = planStep({ definition, run, step, outputs: input.prior.outputs, grant: input.grant });
   switch (plan.type) {
     case 'done':
-      return finish(plan.outcome, { ...NO_TRACE(elapsed()), provider: step.kind === 'rules' ? 'rules' : null, confidence: plan.outcome.type === 'succeeded' ? (plan.outcome.confidence ?? null) : null }, stepInputFor(step, run, input.prior));
+      return finish(plan.outcome, emptyTrace({ latencyMs: elapsed(), provider: step.kind === 'rules' ? 'rules' : null, confidence: plan.outcome.type === 'succeeded' ? (plan.outcome.confidence ?? null) : null }), stepInputFor(step));
     case 'call_agent': {
       const result = await io.callAgent(plan.step, plan.scope);
       return finish(fromExecutor(result, () => checkConfidence(definition, plan.step, result.ok ? result.output : null)), result.trace, plan.scope as unknown as JsonValue);
@@ -92,7 +90,7 @@ function fromExecutor(result: ExecutorOutcome, afterSuccess: () => StepOutcome |
 }
 
 /** What the trace records as a pure step's input: the field or output it looked at. */
-function stepInputFor(step: StepDefinition, run: Run, prior: PriorAttempts): JsonValue | null {
+function stepInputFor(step: StepDefinition): JsonValue | null {
   switch (step.kind) {
     case 'rules':
       return { field: step.field };
@@ -102,6 +100,4 @@ function stepInputFor(step: StepDefinition, run: Run, prior: PriorAttempts): Jso
     default:
       return null;
   }
-  void run;
-  void prior;
 }

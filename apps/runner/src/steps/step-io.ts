@@ -1,9 +1,7 @@
 import type { Logger } from 'pino';
-import { createAgentExecutor, sendActionWebhook, type StepTrace } from '../executors/index.js';
+import { createAgentExecutor, emptyTrace, sendActionWebhook } from '../executors/index.js';
 import type { RunnerEnv } from '../env.js';
 import type { StepIo } from './execute-step.js';
-
-const NO_NETWORK_TRACE: StepTrace = { provider: null, model: null, promptVersion: null, tokensIn: null, tokensOut: null, costUsd: null, latencyMs: 0, confidence: null };
 
 /**
  * The real outside world for steps: the OpenAI-compatible provider for agent steps and signed
@@ -16,7 +14,7 @@ export function createStepIo(env: Pick<RunnerEnv, 'AGENT_BASE_URL' | 'AGENT_API_
       // The built-in rules provider classifies in `rules` steps; it has no model to answer an
       // agent step's prompt, so such a step fails clearly instead of calling a remote model.
       if (step.provider !== 'openai') {
-        return { ok: false, reason: 'model_error', retryable: false, message: `Agent step "${step.id}" names provider "${step.provider}", which cannot answer prompts; use a rules step or provider "openai".`, trace: NO_NETWORK_TRACE };
+        return { ok: false, reason: 'model_error', retryable: false, message: `Agent step "${step.id}" names provider "${step.provider}", which cannot answer prompts; use a rules step or provider "openai".`, trace: emptyTrace() };
       }
       return agent.run(step, scope, step.timeoutMs ? AbortSignal.timeout(step.timeoutMs) : undefined);
     },
@@ -29,7 +27,7 @@ export function createStepIo(env: Pick<RunnerEnv, 'AGENT_BASE_URL' | 'AGENT_API_
           reason: 'tool_error',
           retryable: false,
           message: `Action "${step.action}" has no webhookUrl and the runner has no ACTION_WEBHOOK_URL to send it to.`,
-          trace: { ...NO_NETWORK_TRACE, provider: 'webhook' },
+          trace: emptyTrace({ provider: 'webhook' }),
         };
       }
       return sendActionWebhook({ url, secret: env.actionSecret, action: step.action, args, idempotencyKey, runId, stepId: step.id, timeoutMs: step.timeoutMs ?? env.ACTION_TIMEOUT_MS });
