@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson, GENESIS_HASH } from '@gatehouse/domain';
 import { type EntityManager } from 'typeorm';
 import { AuditEventEntity } from '../entities/audit-event.entity.js';
-import { AUDIT_APPEND_LOCK_KEY } from './audit-lock.js';
 
 /** prevHash of the first event. */
 /** The prev_hash of the first event; the domain owns the value. */
@@ -66,10 +65,10 @@ export function computeAuditHash(prevHash: string, body: AuditEventBody): string
 }
 
 /*
- * Hashes are computed over values exactly as PostgreSQL gives them back, in text forms that do
- * not depend on node-postgres type parsers: jsonb re-orders keys and re-spells numbers, uuid is
- * lower-cased, timestamptz is rendered by the server. Appending first round-trips the new
- * values through the same expressions, so the hash written is the hash a verifier recomputes.
+ * The verifier recomputes hashes from the stored values in text forms that do not depend on
+ * node-postgres type parsers: jsonb re-orders keys and re-spells numbers, uuid is lower-cased,
+ * timestamptz is rendered by the server. Appending computes the same canonical body in
+ * JavaScript (canonicalBody), so the hash written is the hash the verifier recomputes.
  */
 const CANONICAL_COLUMNS = (t: string) => `
   to_char(${t}.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
@@ -102,81 +101,13 @@ interface StoredRow extends CanonicalRow {
 /**
  * Appends one event to the audit log inside the caller's transaction, so the event commits or
  * rolls back with the change it records. Appends are serialised by a transaction-scoped
- * advisory lock; call it from READ COMMITTED transactions (the default), where each statement
- * sees the head committed by the previous lock holder. Under REPEATABLE READ a concurrent
- * append fails with a unique violation instead (never a forked chain): retry the transaction.
+ * advisory lock (see appendAuditEvents); call it from READ COMMITTED transactions (the default).
  */
-export async function appendAuditEvent(
-  manager: EntityManager,
-  input: AppendAuditEventInput,
-): Promise<AuditEventEntity> {
-  if (!manager.queryRunner?.isTransactionActive) {
-    throw new Error('appendAuditEvent must run inside a transaction (use dataSource.transaction)');
-  }
-  const occurredAt = input.occurredAt ?? new Date();
-  if (Number.isNaN(occurredAt.getTime())) throw new TypeError('occurredAt is an invalid Date');
-
-  await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_APPEND_LOCK_KEY]);
-
-  const [normalised] = (await manager.query(
-    `WITH v AS (
-       SELECT $1::timestamptz AS occurred_at, $2::uuid AS actor_id, $3::text AS actor_role,
-              $4::text AS action, $5::text AS subject_type, $6::text AS subject_id,
-              $7::text[] AS scope_ids, $8::jsonb AS data
-     )
-     SELECT head.seq::text AS head_seq, head.hash AS head_hash, ${CANONICAL_COLUMNS('v')}
-     FROM v
-     LEFT JOIN LATERAL (
-       SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1
-     ) head ON true`,
-    [
-      occurredAt,
-      input.actorId,
-      input.actorRole,
-      input.action,
-      input.subjectType,
-      input.subjectId,
-      input.scopeIds ?? [],
-      JSON.stringify(input.data ?? {}),
-    ],
-  )) as Array<CanonicalRow & { head_seq: string | null; head_hash: string | null }>;
-  if (!normalised) throw new Error('audit append: normalisation query returned no row');
-
-  const prevHash = normalised.head_hash ?? AUDIT_GENESIS_HASH;
-  const seq = Number(normalised.head_seq ?? 0) + 1;
-  const body = toBody({ ...normalised, seq: String(seq), id: randomUUID() });
-  const hash = computeAuditHash(prevHash, body);
-
-  const [stored] = (await manager.query(
-    `INSERT INTO audit_events
-       (seq, id, occurred_at, actor_id, actor_role, action, subject_type, subject_id,
-        scope_ids, data, prev_hash, hash)
-     VALUES ($1, $2, $3::timestamptz, $4, $5, $6, $7, $8, $9::text[], $10::jsonb, $11, $12)
-     RETURNING seq::text AS seq, id::text AS id, prev_hash, hash, ${CANONICAL_COLUMNS('audit_events')}`,
-    [
-      body.seq,
-      body.id,
-      body.occurredAt,
-      body.actorId,
-      body.actorRole,
-      body.action,
-      body.subjectType,
-      body.subjectId,
-      body.scopeIds,
-      normalised.data,
-      prevHash,
-      hash,
-    ],
-  )) as StoredRow[];
-  if (!stored) throw new Error('audit append: insert returned no row');
-  return toEntity(stored);
+export async function appendAuditEvent(manager: EntityManager, input: AppendAuditEventInput): Promise<AuditEventEntity> {
+  const [row] = await appendChained(manager, [input]);
+  return Object.assign(new AuditEventEntity(), { ...row!.body, occurredAt: new Date(row!.body.occurredAt), prevHash: row!.prevHash, hash: row!.hash });
 }
 
-/**
- * Appends several events in order with one lock, one read of the head and one INSERT: the same
- * chain appendAuditEvent builds, at a cost per transaction instead of per event (the runner
- * audits whole batches of step transitions this way).
- */
 /** The chain's head as `SELECT … FROM audit_lock_head()` returns it, with the append lock held. */
 export interface LockedAuditHead {
   head_seq: string | null;
@@ -184,9 +115,19 @@ export interface LockedAuditHead {
 }
 
 export async function appendAuditEvents(manager: EntityManager, inputs: readonly AppendAuditEventInput[], lockedHead?: LockedAuditHead): Promise<number> {
-  if (inputs.length === 0) return 0;
+  return (await appendChained(manager, inputs, lockedHead)).length;
+}
+
+interface ChainedRow {
+  body: AuditEventBody;
+  prevHash: string;
+  hash: string;
+}
+
+async function appendChained(manager: EntityManager, inputs: readonly AppendAuditEventInput[], lockedHead?: LockedAuditHead): Promise<ChainedRow[]> {
+  if (inputs.length === 0) return [];
   if (!manager.queryRunner?.isTransactionActive) {
-    throw new Error('appendAuditEvents must run inside a transaction (use dataSource.transaction)');
+    throw new Error('appending audit events must run inside a transaction (use dataSource.transaction)');
   }
   const now = new Date();
   const occurred = inputs.map((i) => i.occurredAt ?? now);
@@ -201,7 +142,7 @@ export async function appendAuditEvents(manager: EntityManager, inputs: readonly
     seq += 1;
     const body = canonicalBody(input, occurred[at]!, seq);
     const hash = computeAuditHash(prevHash, body);
-    const row = { body, data: JSON.stringify(body.data), prevHash, hash };
+    const row: ChainedRow = { body, prevHash, hash };
     prevHash = hash;
     return row;
   });
@@ -221,12 +162,12 @@ export async function appendAuditEvents(manager: EntityManager, inputs: readonly
       rows.map((r) => r.body.subjectType),
       rows.map((r) => r.body.subjectId),
       rows.map((r) => JSON.stringify(r.body.scopeIds)),
-      rows.map((r) => r.data),
+      rows.map((r) => JSON.stringify(r.body.data)),
       rows.map((r) => r.prevHash),
       rows.map((r) => r.hash),
     ],
   );
-  return rows.length;
+  return rows;
 }
 
 /**
@@ -309,12 +250,3 @@ function toBody(row: CanonicalRow & { seq: string; id: string }): AuditEventBody
   };
 }
 
-function toEntity(row: StoredRow): AuditEventEntity {
-  const body = toBody(row);
-  return Object.assign(new AuditEventEntity(), {
-    ...body,
-    occurredAt: new Date(body.occurredAt),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  });
-}
