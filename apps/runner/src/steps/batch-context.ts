@@ -1,25 +1,6 @@
-import { ApprovalEntity, ExceptionItemEntity, RunEntity, toApproval, toExceptionItem, toRun, type Tx } from '@gatehouse/db';
-import type { Approval, ExceptionItem, JsonValue, Run, WorkflowDefinition } from '@gatehouse/domain';
+import { ApprovalEntity, ExceptionItemEntity, RunEntity, toApproval, toExceptionItem, toRun } from '@gatehouse/db';
+import type { Approval, ExceptionItem, JsonValue, Run } from '@gatehouse/domain';
 import { In, type DataSource } from 'typeorm';
-
-/** Definitions of published versions never change, so each is read once per process. */
-export class DefinitionCache {
-  private readonly byVersion = new Map<string, WorkflowDefinition>();
-  constructor(private readonly limit = 500) {}
-
-  async load(db: DataSource | Tx, versionIds: Iterable<string>): Promise<Map<string, WorkflowDefinition>> {
-    const wanted = [...new Set(versionIds)];
-    const missing = wanted.filter((id) => !this.byVersion.has(id));
-    if (missing.length > 0) {
-      const rows = (await db.query(`SELECT id::text AS id, definition FROM workflow_versions WHERE id = ANY($1::uuid[])`, [missing])) as Array<{ id: string; definition: WorkflowDefinition }>;
-      for (const row of rows) {
-        if (this.byVersion.size >= this.limit) this.byVersion.delete(this.byVersion.keys().next().value!);
-        this.byVersion.set(row.id, row.definition);
-      }
-    }
-    return new Map(wanted.flatMap((id) => (this.byVersion.has(id) ? [[id, this.byVersion.get(id)!] as const] : [])));
-  }
-}
 
 export interface PriorAttempts {
   /** Highest attempt number per step id. */
@@ -35,11 +16,8 @@ export interface RunSnapshot {
   paused: boolean;
 }
 
-/** Everything the batch's live dispatches need, read in a few queries without locks. */
-export interface BatchContext {
-  runs: Map<string, RunSnapshot>;
-  definitions: Map<string, WorkflowDefinition>;
-  attempts: Map<string, PriorAttempts>;
+/** The decisions (approvals granted, exception overrides) some dispatches of a batch act on. */
+export interface BatchDecisions {
   approvals: Map<string, Approval>;
   exceptions: Map<string, ExceptionItem>;
 }
@@ -71,7 +49,7 @@ export async function loadPriorAttempts(ds: DataSource, runIds: string[]): Promi
   return result;
 }
 
-export async function loadDecisions(ds: DataSource, approvalIds: string[], exceptionIds: string[]): Promise<Pick<BatchContext, 'approvals' | 'exceptions'>> {
+export async function loadDecisions(ds: DataSource, approvalIds: string[], exceptionIds: string[]): Promise<BatchDecisions> {
   const approvals = approvalIds.length ? (await ds.getRepository(ApprovalEntity).findBy({ id: In(approvalIds) })).map(toApproval) : [];
   const exceptions = exceptionIds.length ? (await ds.getRepository(ExceptionItemEntity).findBy({ id: In(exceptionIds) })).map(toExceptionItem) : [];
   return { approvals: new Map(approvals.map((a) => [a.id, a])), exceptions: new Map(exceptions.map((x) => [x.id, x])) };

@@ -1,8 +1,9 @@
+import { VersionCache } from '@gatehouse/db';
 import { findStep, isCurrentDispatch, parseStepDispatch, type Run, type StepDispatch } from '@gatehouse/domain';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { BatchHandler, DeadLetter, Delivery } from '../transport/transport.js';
-import { DefinitionCache, loadDecisions, loadPriorAttempts, loadRuns } from './batch-context.js';
+import { loadDecisions, loadPriorAttempts, loadRuns } from './batch-context.js';
 import { commitBatch, type CommitOptions, type ParkedDispatch } from './commit-batch.js';
 import { executeStep, type Execution, type StepIo } from './execute-step.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
@@ -13,7 +14,7 @@ export interface StepHandlerOptions extends CommitOptions {
   logger: Logger;
   /** Steps of one batch that may wait on the network at once. */
   ioConcurrency: number;
-  definitions?: DefinitionCache;
+  versions?: VersionCache;
 }
 
 /**
@@ -21,7 +22,7 @@ export interface StepHandlerOptions extends CommitOptions {
  * switch holds, execute the rest (network steps concurrently) and commit the batch at once.
  */
 export function createStepHandler(options: StepHandlerOptions): BatchHandler {
-  const definitions = options.definitions ?? new DefinitionCache();
+  const versions = options.versions ?? new VersionCache();
   return async (batch: Delivery[]) => {
     const deadLetters: DeadLetter[] = [];
     const decoded: Array<{ delivery: Delivery; dispatch: StepDispatch }> = [];
@@ -53,7 +54,7 @@ export function createStepHandler(options: StepHandlerOptions): BatchHandler {
     if (live.length > 0) {
       const runIds = live.map((l) => l.run.id);
       const [defs, prior, decisions] = await Promise.all([
-        definitions.load(options.ds, live.map((l) => l.run.versionId)),
+        versions.definitions(options.ds.manager, live.map((l) => l.run.versionId)),
         loadPriorAttempts(options.ds, runIds),
         loadDecisions(
           options.ds,

@@ -8,3 +8,4 @@ export * from './run-store.js';
 export * from './run.mapper.js';
 export * from './transaction.js';
 export * from './workflow.mapper.js';
+export * from './version-cache.js';

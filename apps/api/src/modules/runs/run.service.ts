@@ -1,4 +1,4 @@
-import { applyRunCommand, ApprovalEntity, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt } from '@gatehouse/db';
+import { applyRunCommand, ApprovalEntity, VersionCache, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt } from '@gatehouse/db';
 import {
   DomainError,
   canonicalInput,
@@ -17,7 +17,7 @@ import {
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../graphql/connection.js';
-import { insertRunWithFirstDispatch, PublishedVersionCache } from './start-run-store.js';
+import { insertRunWithFirstDispatch } from './start-run-store.js';
 
 export interface StartRunCommand {
   workflowKey: string;
@@ -35,7 +35,7 @@ export interface RunFilter {
 }
 
 export class RunService {
-  private readonly publishedVersions = new PublishedVersionCache();
+  private readonly versions = new VersionCache();
   constructor(private readonly ds: DataSource) {}
 
   /**
@@ -48,7 +48,7 @@ export class RunService {
     return inTransaction(this.ds, async (tx) => {
       const workflow = await loadWorkflow(tx, cmd.workflowKey);
       const key = cmd.idempotencyKey.trim();
-      const version = await this.publishedVersions.load(tx, workflow);
+      const version = await this.versions.published(tx, workflow);
       const replay = async () => {
         const existing = await tx.findOne(RunEntity, { where: { workflowId: workflow.id, idempotencyKey: key } });
         return existing ? { run: resolveIdempotentStart(toRun(existing), inputHash), replayed: true } : null;

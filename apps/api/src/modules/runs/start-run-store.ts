@@ -1,32 +1,10 @@
-import { loadPublishedVersion, OUTBOX_CHANNEL, type LockedAuditHead, type Tx } from '@gatehouse/db';
-import { STEP_DISPATCH_TOPIC, stepDispatchMessage, type Run, type Workflow, type WorkflowVersion } from '@gatehouse/domain';
+import { OUTBOX_CHANNEL, type LockedAuditHead, type Tx } from '@gatehouse/db';
+import { STEP_DISPATCH_TOPIC, stepDispatchMessage, type Run } from '@gatehouse/domain';
 
 /*
  * The hot path of startRun, kept to as few round trips as correctness allows: integrators call
  * it for every case they hand over, and its latency is theirs.
  */
-
-/**
- * Published definitions never change, so each version is read once per process. Whether it is
- * still the published one is decided by the workflow row, read fresh in every request.
- */
-export class PublishedVersionCache {
-  private readonly byId = new Map<string, WorkflowVersion>();
-  constructor(private readonly limit = 200) {}
-
-  async load(tx: Tx, workflow: Workflow): Promise<WorkflowVersion | null> {
-    const id = workflow.publishedVersionId;
-    if (!id) return null;
-    const cached = this.byId.get(id);
-    if (cached) return { ...cached, status: 'published' };
-    const version = await loadPublishedVersion(tx, workflow);
-    if (version?.status === 'published') {
-      if (this.byId.size >= this.limit) this.byId.delete(this.byId.keys().next().value!);
-      this.byId.set(id, version);
-    }
-    return version;
-  }
-}
 
 /**
  * Inserts the run and its first dispatch (transactional outbox, with the relay's wake-up) in one
