@@ -9,7 +9,7 @@
  *
  * Environment (all optional): DATABASE_URL, KAFKA_BROKERS, BENCH_PHASES (floor,postgres,kafka,api),
  * BENCH_RUNS (10000), BENCH_STEADY_RATE (500), BENCH_STEADY_SECONDS (5), BENCH_API_RATE (200),
- * BENCH_API_SECONDS (15), BENCH_API_WITH_RUNNER (true), BENCH_FLOOR_CONNECTIONS (6); RUNNER_* is
+ * BENCH_API_SECONDS (15), BENCH_API_CONNECTIONS (10), BENCH_API_WITH_RUNNER (true), BENCH_FLOOR_CONNECTIONS (6); RUNNER_* is
  * passed to the runner processes, BENCH_CHILD_NODE_ARGS (node flags, e.g. --cpu-prof) to the API and runners.
  */
 import path from 'node:path';
@@ -40,6 +40,7 @@ const config = {
   steadySeconds: intEnv('BENCH_STEADY_SECONDS', 5),
   apiRate: intEnv('BENCH_API_RATE', 200),
   apiSeconds: intEnv('BENCH_API_SECONDS', 15),
+  apiConnections: intEnv('BENCH_API_CONNECTIONS', 10),
   apiWithRunner: process.env.BENCH_API_WITH_RUNNER !== 'false',
   floorConnections: intEnv('BENCH_FLOOR_CONNECTIONS', 6),
 };
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
     }
 
     if (config.phases.has('api')) {
-      heading(`4. startRun latency: autocannon, ${config.apiRate} requests/s on 10 connections for ${config.apiSeconds} s; then the same rate evenly paced`);
+      heading(`4. startRun latency: autocannon, ${config.apiRate} requests/s on ${config.apiConnections} connections for ${config.apiSeconds} s; then the same rate evenly paced`);
       const rounds: Array<{ label: string; withRunner: boolean }> = [{ label: 'API alone', withRunner: false }];
       if (config.apiWithRunner) rounds.push({ label: 'API + a runner consuming', withRunner: true });
       for (const round of rounds) {
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
           databaseUrl: await withTemplate(round.withRunner ? 'gatehouse_bench_api_runner' : 'gatehouse_bench_api'),
           actionUrl: receiver.url,
           rate: config.apiRate,
-          connections: 10,
+          connections: config.apiConnections,
           seconds: config.apiSeconds,
           withRunner: round.withRunner,
           postmasterPid,

@@ -39,6 +39,8 @@ export interface StartRunResult {
   runs: { started: number; completed: number; p50Ms: number; p99Ms: number } | null;
 }
 
+const PACED_SOCKETS = 10;
+
 const START_RUN = `mutation ($key: String!, $input: JSON!, $wf: String!, $ref: String) { startRun(workflowKey: $wf, idempotencyKey: $key, externalRef: $ref, input: $input) { replayed run { id status } } }`;
 
 /** A startRun with a unique idempotency key; `prefix` doubles as the run's external reference. */
@@ -88,9 +90,12 @@ async function runAutocannon(url: string, options: StartRunOptions, seconds: num
   };
 }
 
-/** Open loop, evenly spaced: one request every 1000/rate ms on a keep-alive pool of `connections` sockets. */
+/**
+ * Open loop, evenly spaced: one request every 1000/rate ms on a keep-alive pool of PACED_SOCKETS
+ * sockets (enough that a slow response never holds back the next request's send time).
+ */
 async function runPaced(url: string, options: StartRunOptions, seconds: number, prefix: string): Promise<LatencyFigures> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: PACED_SOCKETS });
   const target = new URL(url);
   const latencies: number[] = [];
   let non2xx = 0;

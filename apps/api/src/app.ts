@@ -35,7 +35,9 @@ export interface GatehouseApp {
 
 export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   const { dataSource, logger } = options;
-  const services = createServices(dataSource);
+  const services = createServices(dataSource, logger);
+  // Events a previous process staged and did not seal (it crashed) go onto the chain now.
+  services.auditSealer.soon();
   const app = express();
   const httpServer = http.createServer(app);
   let shuttingDown = false;
@@ -107,6 +109,7 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
     close: async () => {
       shuttingDown = true;
       await apollo.stop();
+      await services.auditSealer.stop();
     },
   };
 }

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   logger.info({ applied: applied.length }, 'migrations applied');
   if (env.SEED_DEV_PRINCIPALS) await seedDevPrincipals(dataSource);
   if (env.SEED_DEMO_DATA) {
-    const seeded = await seedDemoData(dataSource);
+    const seeded = await seedDemoData(dataSource, logger);
     if (seeded) logger.info(seeded, 'demo data seeded');
   }
 

@@ -1,4 +1,6 @@
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { AuditSealer } from './modules/audit/audit-sealer.js';
 import { ApprovalService } from './modules/approvals/approval.service.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { ExceptionService } from './modules/exceptions/exception.service.js';
@@ -16,15 +18,18 @@ export interface Services {
   audit: AuditService;
   identity: IdentityService;
   metrics: MetricsService;
+  auditSealer: AuditSealer;
 }
 
-export function createServices(ds: DataSource): Services {
+export function createServices(ds: DataSource, logger: Pick<Logger, 'warn'>): Services {
+  const auditSealer = new AuditSealer(ds, logger);
   return {
+    auditSealer,
     workflows: new WorkflowService(ds),
-    runs: new RunService(ds),
+    runs: new RunService(ds, auditSealer),
     approvals: new ApprovalService(ds),
     exceptions: new ExceptionService(ds),
-    audit: new AuditService(ds),
+    audit: new AuditService(ds, auditSealer),
     identity: new IdentityService(ds),
     metrics: new MetricsService(ds),
   };

@@ -20,7 +20,10 @@ export {
 export {
   appendAuditEvent,
   appendAuditEvents,
-  type LockedAuditHead,
+  sealPendingAuditEvents,
+  stageAuditEvents,
+  stageAuditEventsSql,
+  stagedAuditEventsParam,
   AUDIT_APPEND_LOCK_KEY,
   AUDIT_GENESIS_HASH,
   computeAuditHash,

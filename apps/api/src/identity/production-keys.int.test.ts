@@ -19,7 +19,7 @@ describe('production mode', () => {
 
   it('accepts a key issued through the API', async () => {
     const admin = DEV_PRINCIPALS.find((p) => p.role === 'admin')!;
-    const { secret } = await createServices(api.ds).identity.createApiKey({ id: admin.id, role: 'admin' }, 'ops console', admin.email);
+    const { secret } = await createServices(api.ds, console).identity.createApiKey({ id: admin.id, role: 'admin' }, 'ops console', admin.email);
     const data = await api.ok(secret, `{ me { email role } }`);
     expect(data.me).toEqual({ email: admin.email, role: 'admin' });
   });

@@ -1,4 +1,5 @@
 import { WorkflowEntity } from '@gatehouse/db';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { createServices } from '../services.js';
 import { INVOICE_APPROVAL, SUPPORT_TRIAGE } from './demo-workflows.js';
@@ -8,9 +9,9 @@ import { devPrincipal } from './dev-principals.js';
  * Demo workflows and runs, created through the real services so every step is validated and
  * audited exactly as a person's would be. Skipped when the demo workflows already exist.
  */
-export async function seedDemoData(ds: DataSource): Promise<{ workflows: number; runs: number } | null> {
+export async function seedDemoData(ds: DataSource, logger: Pick<Logger, 'warn'>): Promise<{ workflows: number; runs: number } | null> {
   if (await ds.getRepository(WorkflowEntity).exists({ where: { key: 'support-triage' } })) return null;
-  const s = createServices(ds);
+  const s = createServices(ds, logger);
   const owner = devPrincipal('gh_dev_owner');
   const approver = devPrincipal('gh_dev_approver');
   const integrator = devPrincipal('gh_dev_integrator');
@@ -57,6 +58,7 @@ export async function seedDemoData(ds: DataSource): Promise<{ workflows: number;
   ]) {
     await s.runs.start(integrator, { workflowKey: 'invoice-approval', input: inv, idempotencyKey: `demo-${inv.invoiceId}`, externalRef: inv.invoiceId });
   }
+  await s.auditSealer.stop();
 
   return { workflows: 2, runs: runs.length + 2 };
 }

@@ -9,6 +9,8 @@ import {
   appendAuditEvents,
   AUDIT_GENESIS_HASH,
   computeAuditHash,
+  sealPendingAuditEvents,
+  stageAuditEvents,
   verifyAuditChain,
   type AppendAuditEventInput,
 } from './audit-log.js';
@@ -176,6 +178,104 @@ describe('audit log', () => {
       ok: true,
       checked: writers * perWriter,
       headSeq: writers * perWriter,
+    });
+  });
+
+  describe('staged events', () => {
+    const chain = async () =>
+      (await ds.query(`SELECT seq::int AS seq, subject_id, actor_id::text AS actor_id, data, scope_ids, to_char(occurred_at AT TIME ZONE 'UTC', 'HH24:MI:SS.MS') AS at FROM audit_events ORDER BY seq`)) as Array<{
+        seq: number;
+        subject_id: string;
+        actor_id: string | null;
+        data: Record<string, unknown>;
+        scope_ids: string[];
+        at: string;
+      }>;
+    const staged = async () => ((await ds.query('SELECT count(*)::int AS n FROM audit_pending')) as Array<{ n: number }>)[0]!.n;
+
+    it('are sealed, in staging order and with their own time, before the next append', async () => {
+      await ds.transaction((m) => appendAuditEvent(m, event(1)));
+      await ds.transaction((m) => stageAuditEvents(m, [event(2, { occurredAt: new Date('2026-01-02T03:04:05.678Z'), actorId: '6F9619FF-8B86-4D01-B42D-00C04FC964FF' }), event(3)]));
+      await ds.transaction((m) => stageAuditEvents(m, [event(4, { actorId: null, data: { nested: { z: 1, a: [true, null, 2.5] } } })]));
+      expect(await staged()).toBe(3);
+      expect((await chain()).map((r) => r.subject_id)).toEqual(['approval-1']);
+
+      const appended = await ds.transaction((m) => appendAuditEvent(m, event(5)));
+      expect(appended.seq).toBe(5);
+      const rows = await chain();
+      expect(rows.map((r) => r.subject_id)).toEqual(['approval-1', 'approval-2', 'approval-3', 'approval-4', 'approval-5']);
+      expect(rows[1]).toMatchObject({ at: '03:04:05.678', actor_id: '6f9619ff-8b86-4d01-b42d-00c04fc964ff', scope_ids: ['workflow-1', 'run-2'] });
+      expect(rows[3]).toMatchObject({ actor_id: null, data: { nested: { z: 1, a: [true, null, 2.5] } } });
+      expect(await staged()).toBe(0);
+      expect(await verifyAuditChain(ds.manager)).toMatchObject({ ok: true, checked: 5, headSeq: 5 });
+    });
+
+    it('are sealed on their own by sealPendingAuditEvents, and a staging rollback leaves nothing', async () => {
+      await expect(
+        ds.transaction(async (m) => {
+          await stageAuditEvents(m, [event(1)]);
+          throw new Error('run insert failed');
+        }),
+      ).rejects.toThrow('run insert failed');
+      expect(await sealPendingAuditEvents(ds)).toBe(0);
+      await ds.transaction((m) => stageAuditEvents(m, [event(2), event(3)]));
+      expect(await sealPendingAuditEvents(ds)).toBe(2);
+      expect(await sealPendingAuditEvents(ds)).toBe(0);
+      expect((await chain()).map((r) => [r.seq, r.subject_id])).toEqual([
+        [1, 'approval-2'],
+        [2, 'approval-3'],
+      ]);
+      expect(await verifyAuditChain(ds.manager)).toMatchObject({ ok: true, checked: 2 });
+    });
+
+    it('are each sealed exactly once while stagers, appenders and sealers run concurrently', async () => {
+      const stagers = 4;
+      const perStager = 15;
+      let appended = 0;
+      let stopping = false;
+      const appender = (async () => {
+        while (!stopping) {
+          await ds.transaction(async (m) => {
+            await appendAuditEvent(m, event(9000 + appended, { subjectId: `appended-${appended}` }));
+            await sleep(1);
+          });
+          appended += 1;
+        }
+      })();
+      const sealer = (async () => {
+        while (!stopping) {
+          await sealPendingAuditEvents(ds);
+          await sleep(1);
+        }
+      })();
+      try {
+        await Promise.all(
+          Array.from({ length: stagers }, async (_, s) => {
+            for (let i = 0; i < perStager; i++) {
+              await ds.transaction(async (m) => {
+                await stageAuditEvents(m, [event(0, { subjectId: `staged-${s}-${i}` })]);
+                await sleep(1); // commit while others seal and append
+              });
+            }
+          }),
+        );
+      } finally {
+        stopping = true;
+        await Promise.all([appender, sealer]);
+      }
+      await sealPendingAuditEvents(ds);
+
+      const rows = await chain();
+      const stagedIds = rows.map((r) => r.subject_id).filter((id) => id.startsWith('staged-'));
+      expect(stagedIds.sort()).toEqual(Array.from({ length: stagers * perStager }, (_, k) => `staged-${Math.floor(k / perStager)}-${k % perStager}`).sort());
+      // One stager's events keep their order on the chain.
+      for (let s = 0; s < stagers; s++) {
+        const own = rows.map((r) => r.subject_id).filter((id) => id.startsWith(`staged-${s}-`));
+        expect(own).toEqual(Array.from({ length: perStager }, (_, i) => `staged-${s}-${i}`));
+      }
+      expect(rows.length).toBe(stagers * perStager + appended);
+      expect(await staged()).toBe(0);
+      expect(await verifyAuditChain(ds.manager, { batchSize: 11 })).toMatchObject({ ok: true, checked: rows.length });
     });
   });
 

@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson, GENESIS_HASH } from '@gatehouse/domain';
-import { type EntityManager } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 import { AuditEventEntity } from '../entities/audit-event.entity.js';
 
-/** prevHash of the first event. */
 /** The prev_hash of the first event; the domain owns the value. */
 export const AUDIT_GENESIS_HASH = GENESIS_HASH;
 
@@ -104,18 +103,84 @@ interface StoredRow extends CanonicalRow {
  * advisory lock (see appendAuditEvents); call it from READ COMMITTED transactions (the default).
  */
 export async function appendAuditEvent(manager: EntityManager, input: AppendAuditEventInput): Promise<AuditEventEntity> {
-  const [row] = await appendChained(manager, [input]);
-  return Object.assign(new AuditEventEntity(), { ...row!.body, occurredAt: new Date(row!.body.occurredAt), prevHash: row!.prevHash, hash: row!.hash });
+  const rows = await appendChained(manager, [input]);
+  const row = rows.at(-1)!;
+  return Object.assign(new AuditEventEntity(), { ...row.body, occurredAt: new Date(row.body.occurredAt), prevHash: row.prevHash, hash: row.hash });
 }
 
-/** The chain's head as `SELECT … FROM audit_lock_head()` returns it, with the append lock held. */
-export interface LockedAuditHead {
+/**
+ * Appends events to the chain inside the caller's transaction, after any staged ones (see
+ * stageAuditEvents), which this transaction takes and seals: a staged event always precedes
+ * the events of changes that could only happen after it committed. Returns how many of the
+ * caller's events were appended.
+ */
+export async function appendAuditEvents(manager: EntityManager, inputs: readonly AppendAuditEventInput[]): Promise<number> {
+  if (inputs.length === 0) return 0;
+  await appendChained(manager, inputs);
+  return inputs.length;
+}
+
+/**
+ * Stages events for the chain without taking its lock: for hot paths where many transactions
+ * would otherwise queue on the one lock through their commits. The events commit with the
+ * caller's change and are sealed onto the chain by the next append (or sealPendingAuditEvents),
+ * in staging order; a reader that needs them on the chain seals first.
+ */
+export async function stageAuditEvents(manager: EntityManager, inputs: readonly AppendAuditEventInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  await manager.query(stageAuditEventsSql(1), [stagedAuditEventsParam(inputs)]);
+}
+
+/**
+ * The INSERT that stages events, for a caller that stages them inside a larger statement (a
+ * CTE) so that one statement is the whole atomic change: the events come from parameter
+ * `$param` (stagedAuditEventsParam), and only when `onlyIf` (an SQL condition) holds.
+ */
+export function stageAuditEventsSql(param: number, onlyIf = 'true'): string {
+  return `INSERT INTO audit_pending (occurred_at, actor_id, actor_role, action, subject_type, subject_id, scope_ids, data)
+     SELECT e.occurred_at, e.actor_id, e.actor_role, e.action, e.subject_type, e.subject_id,
+            ARRAY(SELECT jsonb_array_elements_text(e.scope_ids)), e.data
+     FROM jsonb_array_elements($${param}::jsonb) WITH ORDINALITY AS x(doc, n),
+          jsonb_to_record(x.doc) AS e(occurred_at timestamptz, actor_id uuid, actor_role text, action text, subject_type text, subject_id text, scope_ids jsonb, data jsonb)
+     WHERE ${onlyIf}
+     ORDER BY x.n`;
+}
+
+/** The events as the parameter of stageAuditEventsSql. */
+export function stagedAuditEventsParam(inputs: readonly AppendAuditEventInput[]): string {
+  const now = new Date();
+  return JSON.stringify(
+    inputs.map((input) => {
+      const occurredAt = input.occurredAt ?? now;
+      if (Number.isNaN(occurredAt.getTime())) throw new TypeError('occurredAt is an invalid Date');
+      return {
+        occurred_at: occurredAt.toISOString(),
+        actor_id: input.actorId?.toLowerCase() ?? null,
+        actor_role: input.actorRole,
+        action: input.action,
+        subject_type: input.subjectType,
+        subject_id: input.subjectId,
+        scope_ids: input.scopeIds ?? [],
+        data: input.data ?? {},
+      };
+    }),
+  );
+}
+
+/**
+ * Seals every staged event onto the chain in its own transaction; returns how many. The API
+ * runs it shortly after staging, and readers of the trail run it first, so the chain is
+ * complete without waiting for the next audited change.
+ */
+export async function sealPendingAuditEvents(ds: DataSource): Promise<number> {
+  return ds.transaction(async (tx) => (await appendChained(tx, [])).length);
+}
+
+interface LockedAuditHead {
   head_seq: string | null;
   head_hash: string | null;
-}
-
-export async function appendAuditEvents(manager: EntityManager, inputs: readonly AppendAuditEventInput[], lockedHead?: LockedAuditHead): Promise<number> {
-  return (await appendChained(manager, inputs, lockedHead)).length;
+  /** The staged events taken, as JSON, in staging order; null when there were none. */
+  pending: string | null;
 }
 
 interface ChainedRow {
@@ -124,8 +189,8 @@ interface ChainedRow {
   hash: string;
 }
 
-async function appendChained(manager: EntityManager, inputs: readonly AppendAuditEventInput[], lockedHead?: LockedAuditHead): Promise<ChainedRow[]> {
-  if (inputs.length === 0) return [];
+/** Takes the lock and the staged events, then appends them followed by `inputs`. */
+async function appendChained(manager: EntityManager, inputs: readonly AppendAuditEventInput[]): Promise<ChainedRow[]> {
   if (!manager.queryRunner?.isTransactionActive) {
     throw new Error('appending audit events must run inside a transaction (use dataSource.transaction)');
   }
@@ -133,14 +198,19 @@ async function appendChained(manager: EntityManager, inputs: readonly AppendAudi
   const occurred = inputs.map((i) => i.occurredAt ?? now);
   if (occurred.some((d) => Number.isNaN(d.getTime()))) throw new TypeError('occurredAt is an invalid Date');
 
-  // A caller may have taken the lock and read the head in its own statement (one round trip less).
-  const [head] = lockedHead ? [lockedHead] : ((await manager.query('SELECT head_seq::text AS head_seq, head_hash FROM audit_lock_head()')) as LockedAuditHead[]);
+  const [head] = (await manager.query('SELECT head_seq::text AS head_seq, head_hash, pending FROM audit_lock_take()')) as LockedAuditHead[];
+  const staged = head?.pending ? (JSON.parse(head.pending) as StagedEvent[]) : [];
+  const all: Array<[EventFields, Date]> = [
+    ...staged.map(({ occurredAt, ...fields }): [EventFields, Date] => [fields, new Date(occurredAt)]),
+    ...inputs.map((input, at): [EventFields, Date] => [input, occurred[at]!]),
+  ];
+  if (all.length === 0) return [];
 
   let prevHash = head?.head_hash ?? AUDIT_GENESIS_HASH;
   let seq = Number(head?.head_seq ?? 0);
-  const rows = inputs.map((input, at) => {
+  const rows = all.map(([input, occurredAt]) => {
     seq += 1;
-    const body = canonicalBody(input, occurred[at]!, seq);
+    const body = canonicalBody(input, occurredAt, seq);
     const hash = computeAuditHash(prevHash, body);
     const row: ChainedRow = { body, prevHash, hash };
     prevHash = hash;
@@ -170,13 +240,19 @@ async function appendChained(manager: EntityManager, inputs: readonly AppendAudi
   return rows;
 }
 
+/** A staged event as audit_lock_take() returns it. */
+type StagedEvent = EventFields & { occurredAt: string };
+
+/** What an event says, apart from when. */
+type EventFields = Omit<AppendAuditEventInput, 'occurredAt'>;
+
 /**
  * An event's hashed body computed here rather than read back from PostgreSQL: what the verifier
  * recomputes from the stored row is canonicalJson of jsonb's text parsed again, which for data
  * that went through JSON once is the same value (numbers are doubles either way, keys are sorted
  * by canonicalJson, dates are ISO strings with milliseconds). The tests pin this equivalence.
  */
-function canonicalBody(input: AppendAuditEventInput, occurredAt: Date, seq: number): AuditEventBody {
+function canonicalBody(input: EventFields, occurredAt: Date, seq: number): AuditEventBody {
   return {
     seq,
     id: randomUUID(),

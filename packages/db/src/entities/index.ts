@@ -1,6 +1,7 @@
 import { ApiKeyEntity } from './api-key.entity.js';
 import { ApprovalEntity } from './approval.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
+import { AuditPendingEntity } from './audit-pending.entity.js';
 import { DeadLetterEntity } from './dead-letter.entity.js';
 import { ExceptionItemEntity } from './exception-item.entity.js';
 import { OutboxEntity } from './outbox.entity.js';
@@ -16,6 +17,7 @@ export {
   ApiKeyEntity,
   ApprovalEntity,
   AuditEventEntity,
+  AuditPendingEntity,
   DeadLetterEntity,
   ExceptionItemEntity,
   OutboxEntity,
@@ -44,6 +46,7 @@ export const entities = [
   ExceptionItemEntity,
   ShadowOutcomeEntity,
   AuditEventEntity,
+  AuditPendingEntity,
   OutboxEntity,
   DeadLetterEntity,
   ParkedDispatchEntity,

@@ -7,6 +7,7 @@ const TABLES = [
   'api_keys',
   'approvals',
   'audit_events',
+  'audit_pending',
   'dead_letters',
   'exception_items',
   'outbox',
@@ -25,7 +26,7 @@ async function userObjects(ds: DataSource) {
   )) as Array<{ table_name: string }>;
   const functions = (await ds.query(
     `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-     WHERE n.nspname = 'public' AND p.proname IN ('audit_events_refuse_change', 'audit_lock_head')`,
+     WHERE n.nspname = 'public' AND p.proname IN ('audit_events_refuse_change', 'audit_lock_take')`,
   )) as unknown[];
   const sequences = (await ds.query(
     `SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'`,
@@ -58,7 +59,7 @@ describe('migrations on an empty database', () => {
   });
 
   it('applies the schema, then has nothing pending and nothing more to apply', async () => {
-    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000', 'AuditLockHead1732752000000']);
+    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000', 'AuditLockHead1732752000000', 'AuditPending1732838400000']);
     const objects = await userObjects(ds);
     expect(objects.tables).toEqual([...TABLES, 'migrations'].sort());
     expect(objects.auditFunctions).toBe(2);
@@ -67,7 +68,7 @@ describe('migrations on an empty database', () => {
   });
 
   it('reverts completely with down, and applies again after', async () => {
-    for (let i = 0; i < 3; i++) await ds.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < 4; i++) await ds.undoLastMigration({ transaction: 'each' });
     const reverted = await userObjects(ds);
     expect(reverted.tables).toEqual(['migrations']);
     expect(reverted.auditFunctions).toBe(0);
@@ -75,7 +76,7 @@ describe('migrations on an empty database', () => {
     expect(await ds.query('SELECT count(*)::int AS n FROM migrations')).toEqual([{ n: 0 }]);
     expect(await hasPendingMigrations(ds)).toBe(true);
 
-    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000', 'AuditLockHead1732752000000']);
+    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000', 'AuditLockHead1732752000000', 'AuditPending1732838400000']);
     expect((await userObjects(ds)).tables).toEqual([...TABLES, 'migrations'].sort());
     const [principal] = (await ds.query(
       `INSERT INTO principals (name, email, role) VALUES ('Ada', 'ada@example.com', 'admin') RETURNING role`,

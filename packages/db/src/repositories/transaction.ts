@@ -1,4 +1,4 @@
-import { appendAuditEvents, type AppendAuditEventInput, type LockedAuditHead } from '../audit/audit-log.js';
+import { appendAuditEvents, type AppendAuditEventInput } from '../audit/audit-log.js';
 import { SYSTEM_ACTOR_ROLE, type Actor, type DomainEvent } from '@gatehouse/domain';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
@@ -36,8 +36,8 @@ export async function inTransaction<T>(ds: DataSource, work: (tx: Tx) => Promise
  * and its audit record commit together. Related ids (workflow, run) become scope ids so a
  * run's or workflow's trail includes events about its approvals and exceptions.
  */
-export async function recordEvents(tx: Tx, actor: Actor | null, events: readonly DomainEvent[], lockedHead?: LockedAuditHead): Promise<void> {
-  await appendAuditEvents(tx, events.map((event) => auditInputFor(actor, event)), lockedHead);
+export async function recordEvents(tx: Tx, actor: Actor | null, events: readonly DomainEvent[]): Promise<void> {
+  await appendAuditEvents(tx, events.map((event) => auditInputFor(actor, event)));
 }
 
 /** The audit record of a domain event; related ids become scope ids. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateRunForApproval, raiseRunException } from '@gatehouse/db';
+import { gateRunForApproval, raiseRunException, sealPendingAuditEvents } from '@gatehouse/db';
 import { KEYS, publishedWorkflow, startRun } from '../../test/fixtures.js';
 import { countRows, expectError, startTestApi, type TestApi } from '../../test/test-api.js';
 
@@ -127,6 +127,7 @@ describe('auditTrail', () => {
 describe('mutations and their audit events', () => {
   it('a successful cancelRun is audited with its actor; refused ones write nothing', async () => {
     const id = await startRun(api, 'triage', 'audit-cancel');
+    await sealPendingAuditEvents(api.ds); // run.created is staged; count from a sealed chain
     const before = await countRows(api.ds, 'audit_events');
     expectError(await api.gql(KEYS.viewer, CANCEL, { id, reason: 'No longer needed' }), 'FORBIDDEN');
     expectError(await api.gql(KEYS.integrator, CANCEL, { id, reason: '  ' }), 'BAD_USER_INPUT');

@@ -1,6 +1,7 @@
 import { AuditEventEntity, verifyAuditChain } from '@gatehouse/db';
 import type { AuditEvent } from '@gatehouse/domain';
 import type { DataSource } from 'typeorm';
+import type { AuditSealer } from './audit-sealer.js';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../graphql/connection.js';
 
 export function toAuditEvent(e: AuditEventEntity): AuditEvent {
@@ -21,11 +22,15 @@ export function toAuditEvent(e: AuditEventEntity): AuditEvent {
 }
 
 export class AuditService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly sealer: AuditSealer,
+  ) {}
 
   /** A subject's trail in order (events about it, and about its approvals/exceptions/runs). */
   async trail(subjectId: string | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Connection<AuditEvent>> {
     const limit = pageSize(first);
+    await this.sealer.sealNow(); // the trail includes events staged a moment ago
     const cursor = decodeCursor(after, 'seq');
     const qb = this.ds.getRepository(AuditEventEntity).createQueryBuilder('e');
     if (subjectId) qb.andWhere('(e.subject_id = :sid OR :sid = ANY(e.scope_ids))', { sid: subjectId });
@@ -34,7 +39,8 @@ export class AuditService {
     return toConnection(rows.map(toAuditEvent), limit, (e) => encodeCursor(e.seq, e.id));
   }
 
-  verify() {
+  async verify() {
+    await this.sealer.sealNow();
     return verifyAuditChain(this.ds.manager);
   }
 }

@@ -1,4 +1,4 @@
-import { applyRunCommand, ApprovalEntity, VersionCache, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt } from '@gatehouse/db';
+import { applyRunCommand, ApprovalEntity, auditInputFor, VersionCache, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt } from '@gatehouse/db';
 import {
   DomainError,
   canonicalInput,
@@ -17,6 +17,7 @@ import {
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../graphql/connection.js';
+import type { AuditSealer } from '../audit/audit-sealer.js';
 import { insertRunWithFirstDispatch } from './start-run-store.js';
 
 export interface StartRunCommand {
@@ -36,21 +37,25 @@ export interface RunFilter {
 
 export class RunService {
   private readonly versions = new VersionCache();
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly sealer: AuditSealer,
+  ) {}
 
   /**
-   * Validates the input, then inserts the run and its first dispatch in ONE transaction.
-   * Same idempotency key + same input returns the existing run (also under a race: the
-   * unique index decides and the loser reads the winner's row).
+   * Validates the input, then inserts the run, its first dispatch and its audit event in ONE
+   * statement. Same idempotency key + same input returns the existing run (also under a race:
+   * the unique index decides and the loser reads the winner's row).
    */
-  start(actor: Actor, cmd: StartRunCommand): Promise<{ run: Run; replayed: boolean }> {
+  async start(actor: Actor, cmd: StartRunCommand): Promise<{ run: Run; replayed: boolean }> {
     const inputHash = createHash('sha256').update(canonicalInput(cmd.input)).digest('hex');
-    return inTransaction(this.ds, async (tx) => {
-      const workflow = await loadWorkflow(tx, cmd.workflowKey);
-      const key = cmd.idempotencyKey.trim();
-      const version = await this.versions.published(tx, workflow);
+    const key = cmd.idempotencyKey.trim();
+    const db = this.ds.manager;
+    for (let attempt = 1; ; attempt++) {
+      const workflow = await loadWorkflow(db, cmd.workflowKey);
+      const version = await this.versions.published(db, workflow);
       const replay = async () => {
-        const existing = await tx.findOne(RunEntity, { where: { workflowId: workflow.id, idempotencyKey: key } });
+        const existing = await db.findOne(RunEntity, { where: { workflowId: workflow.id, idempotencyKey: key } });
         return existing ? { run: resolveIdempotentStart(toRun(existing), inputHash), replayed: true } : null;
       };
       let created: ReturnType<typeof createRun>;
@@ -64,13 +69,19 @@ export class RunService {
         throw error;
       }
       const { state, events } = created;
-      // The unique (workflow, idempotency key) index decides between a new run and a replay,
-      // also when two requests with one key race.
-      const auditHead = await insertRunWithFirstDispatch(tx, state);
-      if (!auditHead) return (await replay())!;
-      await recordEvents(tx, actor, events.map((e) => ({ ...e, data: { ...e.data, workflowKey: workflow.key } })), auditHead);
-      return { run: state, replayed: false };
-    });
+      // Staged rather than appended: the chain's lock is not taken on this hot path (see stageAuditEvents).
+      const audit = events.map((e) => auditInputFor(actor, { ...e, data: { ...e.data, workflowKey: workflow.key } }));
+      const outcome = await insertRunWithFirstDispatch(db, state, audit);
+      if (outcome === 'inserted') {
+        this.sealer.soon();
+        return { run: state, replayed: false };
+      }
+      // The unique (workflow, idempotency key) index decided for an earlier run, also when two
+      // requests with one key race.
+      if (outcome === 'key_taken') return (await replay())!;
+      // The workflow was published, promoted or rolled back between the read and the insert.
+      if (attempt >= 3) throw new DomainError('conflict', `Workflow "${workflow.key}" is changing; start the run again.`, { workflowKey: workflow.key });
+    }
   }
 
   cancel(actor: Actor, runId: string, reason: string): Promise<Run> {

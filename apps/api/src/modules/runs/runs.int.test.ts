@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateRunForApproval, raiseRunException } from '@gatehouse/db';
+import { gateRunForApproval, loadWorkflow, raiseRunException, VersionCache } from '@gatehouse/db';
+import { createRun } from '@gatehouse/domain';
+import { randomUUID } from 'node:crypto';
+import { insertRunWithFirstDispatch } from './start-run-store.js';
 import { CREATE_WORKFLOW, KEYS, OWNERS, PROPOSE, START_RUN, VALID_INPUT, DEFINITION, publishedWorkflow, startRun } from '../../test/fixtures.js';
 import { countRows, expectError, startTestApi, type GqlResult, type TestApi } from '../../test/test-api.js';
 
@@ -22,7 +25,44 @@ describe('startRun', () => {
     expect(run).toMatchObject({ status: 'queued', mode: 'shadow', currentStepId: 'classify' });
     const rows = await api.ds.query(`SELECT topic, message_key, payload FROM outbox WHERE message_key = $1`, [run.id]);
     expect(rows).toEqual([{ topic: 'gatehouse.step-dispatch', message_key: run.id, payload: { v: 1, runId: run.id, stepId: 'classify', cause: 'started', seq: 1 } }]);
-    expect(await countRows(api.ds, 'audit_events', `action = 'run.created' AND subject_id = $1`, [run.id])).toBe(1);
+    // Committed with the run, staged off the chain (no lock on this hot path) …
+    const createdEvents = async (table: string) => countRows(api.ds, table, `action = 'run.created' AND subject_id = $1`, [run.id]);
+    expect((await createdEvents('audit_events')) + (await createdEvents('audit_pending'))).toBe(1);
+    // … and on the chain once read, or once the API's sealer ran, whichever is first.
+    const trail = await api.ok(KEYS.viewer, `query ($id: String!) { auditTrail(subjectId: $id) { edges { node { action } } } }`, { id: run.id });
+    expect(trail.auditTrail.edges.map((e: { node: { action: string } }) => e.node.action)).toEqual(['run.created']);
+    expect([await createdEvents('audit_events'), await createdEvents('audit_pending')]).toEqual([1, 0]);
+  });
+
+  it('seals the run.created events of a burst of starts onto the chain without any other change', async () => {
+    const ids = await Promise.all(Array.from({ length: 8 }, (_, i) => startRun(api, 'triage', `sealed-${i}`)));
+    for (let tries = 0; (await countRows(api.ds, 'audit_pending')) > 0; tries++) {
+      if (tries > 100) throw new Error('staged audit events were not sealed within 5 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await countRows(api.ds, 'audit_events', `action = 'run.created' AND subject_id = ANY($1)`, [ids])).toBe(8);
+  });
+
+  it('writes nothing when the workflow moved on after it was read, or when the key is taken', async () => {
+    const integrator = { id: '00000000-0000-4000-8000-000000000006', role: 'integrator' as const };
+    const workflow = await loadWorkflow(api.ds.manager, 'triage');
+    const version = await new VersionCache().published(api.ds.manager, workflow);
+    const build = (stage: typeof workflow.rolloutStage, idem: string) =>
+      createRun({ ...workflow, rolloutStage: stage }, version, { id: randomUUID(), input: VALID_INPUT, inputHash: 'h', idempotencyKey: idem, externalRef: null }, integrator, new Date());
+    const audit = (runId: string) => [{ actorId: integrator.id, actorRole: 'integrator', action: 'run.created', subjectType: 'run', subjectId: runId }];
+    const written = async (runId: string) =>
+      Promise.all(['runs', 'outbox', 'audit_pending', 'audit_events'].map((t) => countRows(api.ds, t, t === 'runs' ? 'id = $1' : t === 'outbox' ? 'message_key = $1' : 'subject_id = $1', [runId])));
+
+    const stale = build(workflow.rolloutStage === 'shadow' ? 'execute' : 'shadow', 'store-stale').state;
+    expect(await insertRunWithFirstDispatch(api.ds.manager, stale, audit(stale.id))).toBe('workflow_changed');
+    expect(await written(stale.id)).toEqual([0, 0, 0, 0]);
+
+    const first = build(workflow.rolloutStage, 'store-key').state;
+    expect(await insertRunWithFirstDispatch(api.ds.manager, first, audit(first.id))).toBe('inserted');
+    expect((await written(first.id)).slice(0, 2)).toEqual([1, 1]);
+    const second = build(workflow.rolloutStage, 'store-key').state;
+    expect(await insertRunWithFirstDispatch(api.ds.manager, second, audit(second.id))).toBe('key_taken');
+    expect(await written(second.id)).toEqual([0, 0, 0, 0]);
   });
 
   it('same key + same input (any key order) returns the same run; a different input is CONFLICT', async () => {

@@ -1,4 +1,4 @@
-import { OUTBOX_CHANNEL, type LockedAuditHead, type Tx } from '@gatehouse/db';
+import { OUTBOX_CHANNEL, stageAuditEventsSql, stagedAuditEventsParam, type AppendAuditEventInput, type Tx } from '@gatehouse/db';
 import { STEP_DISPATCH_TOPIC, stepDispatchMessage, type Run } from '@gatehouse/domain';
 
 /*
@@ -6,29 +6,41 @@ import { STEP_DISPATCH_TOPIC, stepDispatchMessage, type Run } from '@gatehouse/d
  * it for every case they hand over, and its latency is theirs.
  */
 
+/** What the insert found: the run is in, the key belongs to another run, or the workflow moved on. */
+export type InsertRunOutcome = 'inserted' | 'key_taken' | 'workflow_changed';
+
 /**
- * Inserts the run and its first dispatch (transactional outbox, with the relay's wake-up) in one
- * statement, unless the idempotency key is taken: null means another run holds the key and
- * nothing was written. The same statement takes the audit chain's lock and returns its head, so
- * the run's audit event needs one more round trip, not two.
+ * Inserts the run, its first dispatch (transactional outbox, with the relay's wake-up) and its
+ * staged audit events in ONE statement, so it is atomic without a transaction's BEGIN and
+ * COMMIT round trips. It writes nothing when the idempotency key is taken ('key_taken') or when
+ * the workflow's published version or rollout stage is no longer the one the run was built
+ * from ('workflow_changed': read the workflow again and rebuild the run).
  */
-export async function insertRunWithFirstDispatch(tx: Tx, run: Run): Promise<LockedAuditHead | null> {
+export async function insertRunWithFirstDispatch(db: Tx, run: Run, audit: readonly AppendAuditEventInput[]): Promise<InsertRunOutcome> {
   const dispatch = stepDispatchMessage({ runId: run.id, stepId: run.currentStepId!, cause: 'started', seq: run.dispatchSeq });
-  const rows = (await tx.query(
-    `WITH inserted AS (
+  const rows = (await db.query(
+    `WITH current AS (
+       SELECT EXISTS (SELECT 1 FROM workflows w WHERE w.id = $2 AND w.published_version_id = $3 AND w.rollout_stage = $4) AS ok
+     ), inserted AS (
        INSERT INTO runs (id, workflow_id, version_id, mode, status, input, input_hash, idempotency_key, external_ref,
                          current_step_id, dispatch_seq, created_by, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $13)
+       SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $13 FROM current WHERE current.ok
        ON CONFLICT (workflow_id, idempotency_key) DO NOTHING
        RETURNING id
      ), dispatched AS (
        INSERT INTO outbox (topic, message_key, payload) SELECT $14, id::text, $15::jsonb FROM inserted RETURNING id
+     ), staged AS (
+       ${stageAuditEventsSql(17, 'EXISTS (SELECT 1 FROM inserted)')}
      )
-     SELECT d.id, pg_notify($16, $14), h.head_seq::text AS head_seq, h.head_hash FROM dispatched d, audit_lock_head() h`,
+     SELECT c.ok AS current, n.id AS dispatched
+     FROM current c LEFT JOIN (SELECT d.id, pg_notify($16, $14) FROM dispatched d) n ON true`,
     [
       run.id, run.workflowId, run.versionId, run.mode, run.status, JSON.stringify(run.input), run.inputHash, run.idempotencyKey, run.externalRef,
       run.currentStepId, run.dispatchSeq, run.createdBy, run.createdAt, STEP_DISPATCH_TOPIC, JSON.stringify(dispatch), OUTBOX_CHANNEL,
+      stagedAuditEventsParam(audit),
     ],
-  )) as LockedAuditHead[];
-  return rows[0] ?? null;
+  )) as Array<{ current: boolean; dispatched: string | null }>;
+  const [row] = rows;
+  if (!row?.current) return 'workflow_changed';
+  return row.dispatched === null ? 'key_taken' : 'inserted';
 }
