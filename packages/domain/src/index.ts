@@ -21,3 +21,4 @@ export * from './template.js';
 export * from './rules-classifier.js';
 export * from './step-evaluation.js';
 export * from './step-progress.js';
+export * from './evaluation-policy.js';

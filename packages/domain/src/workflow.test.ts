@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IllegalTransitionError } from './errors.js';
+import { DEFAULT_EVALUATION_POLICY } from './evaluation-policy.js';
 import {
   ROLLOUT_STAGES,
   createWorkflow,
@@ -38,6 +39,7 @@ describe('createWorkflow', () => {
       paused: false,
       pausedReason: null,
       publishedVersionId: null,
+      evaluation: DEFAULT_EVALUATION_POLICY,
       createdBy: actors.author.id,
       createdAt: NOW,
       updatedAt: NOW,

@@ -2,6 +2,7 @@ import { canonicalJson } from './canonical-json.js';
 import { DomainError, IllegalTransitionError } from './errors.js';
 import type { DomainEvent } from './domain-event.js';
 import type { Actor } from './roles.js';
+import { DEFAULT_EVALUATION_POLICY, type EvaluationPolicy } from './evaluation-policy.js';
 
 export const ROLLOUT_STAGES = ['shadow', 'draft', 'execute'] as const;
 export type RolloutStage = (typeof ROLLOUT_STAGES)[number];
@@ -28,6 +29,8 @@ export interface Workflow {
   paused: boolean;
   pausedReason: string | null;
   publishedVersionId: string | null;
+  /** How shadow agreement and cost drift are judged (see evaluation-policy.ts). */
+  evaluation: EvaluationPolicy;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -82,6 +85,7 @@ export function createWorkflow(input: NewWorkflowInput, actor: Actor, now: Date)
     paused: false,
     pausedReason: null,
     publishedVersionId: null,
+    evaluation: DEFAULT_EVALUATION_POLICY,
     createdBy: actor.id,
     createdAt: now,
     updatedAt: now,

@@ -41,6 +41,9 @@ export class WorkflowEntity {
   @Column({ type: 'uuid', name: 'published_version_id', nullable: true })
   publishedVersionId: string | null;
 
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  evaluation: Record<string, unknown>;
+
   @Column({ type: 'uuid', name: 'created_by' })
   createdBy: string;
 

@@ -1,5 +1,5 @@
 import { WorkflowEntity, WorkflowVersionEntity } from '../entities/index.js';
-import type { Outcome, RolloutStage, VersionStatus, Workflow, WorkflowDefinition, WorkflowVersion } from '@gatehouse/domain';
+import { DEFAULT_EVALUATION_POLICY, type EvaluationPolicy, type Outcome, type RolloutStage, type VersionStatus, type Workflow, type WorkflowDefinition, type WorkflowVersion } from '@gatehouse/domain';
 
 export function toWorkflow(e: WorkflowEntity): Workflow {
   return {
@@ -17,6 +17,8 @@ export function toWorkflow(e: WorkflowEntity): Workflow {
     paused: e.paused,
     pausedReason: e.pausedReason,
     publishedVersionId: e.publishedVersionId,
+    // Stored policies are complete; defaults fill keys a later version of the policy adds.
+    evaluation: { ...DEFAULT_EVALUATION_POLICY, ...(e.evaluation as Partial<EvaluationPolicy>) },
     createdBy: e.createdBy,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
@@ -37,6 +39,7 @@ export function fromWorkflow(w: Workflow): WorkflowEntity {
     paused: w.paused,
     pausedReason: w.pausedReason,
     publishedVersionId: w.publishedVersionId,
+    evaluation: w.evaluation,
     createdBy: w.createdBy,
     createdAt: w.createdAt,
     updatedAt: w.updatedAt,
