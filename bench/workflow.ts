@@ -57,7 +57,7 @@ export function benchInput(ticketId: string): { ticketId: string; message: strin
   return { ticketId, message: 'How do I export my data to CSV?' };
 }
 
-export const KEYS = { owner: 'gh_dev_owner', approver: 'gh_dev_approver', integrator: 'gh_dev_integrator' } as const;
+export const KEYS = { admin: 'gh_dev_admin', owner: 'gh_dev_owner', approver: 'gh_dev_approver', integrator: 'gh_dev_integrator' } as const;
 
 export interface RunningApi {
   proc: NodeProcess;
@@ -110,7 +110,8 @@ export async function createBenchWorkflow(url: string): Promise<void> {
   const version = proposed.proposeWorkflowVersion.version;
   await gql(url, KEYS.approver, `mutation ($key: String!, $v: Int!) { approveWorkflowVersion(workflowKey: $key, version: $v, note: "bench") { status } }`, { key, v: version });
   await gql(url, KEYS.owner, `mutation ($key: String!, $v: Int!) { publishWorkflowVersion(workflowKey: $key, version: $v) { key } }`, { key, v: version });
+  // The bench measures the execute path, not shadow evaluation: an admin overrides the promotion gate (audited).
   for (const stage of ['draft', 'execute']) {
-    await gql(url, KEYS.owner, `mutation ($key: String!, $stage: RolloutStage!) { setRolloutStage(workflowKey: $key, stage: $stage, reason: "benchmark") { rolloutStage } }`, { key, stage });
+    await gql(url, KEYS.admin, `mutation ($key: String!, $stage: RolloutStage!) { setRolloutStage(workflowKey: $key, stage: $stage, reason: "benchmark", override: true) { rolloutStage } }`, { key, stage });
   }
 }

@@ -15,6 +15,7 @@ import { healthRouter } from './http/health.js';
 import { apiKeyFromHeaders } from './identity/api-key-secret.js';
 import { authenticateApiKey } from './identity/authenticate.js';
 import type { Logger } from './logger.js';
+import { startCostDriftChecks } from './modules/alerts/cost-drift-check.js';
 import { createServices } from './services.js';
 
 export interface AppOptions {
@@ -24,6 +25,8 @@ export interface AppOptions {
   introspection?: boolean;
   /** Accept the public gh_dev_* keys. False in production. */
   allowDevelopmentKeys?: boolean;
+  /** Check cost drift every this many ms; 0 or unset: never (tests call checkCostDrift). */
+  costDriftCheckIntervalMs?: number;
 }
 
 export interface GatehouseApp {
@@ -38,6 +41,7 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   const services = createServices(dataSource, logger);
   // Events a previous process staged and did not seal (it crashed) go onto the chain now.
   services.auditSealer.soon();
+  const costDriftChecks = startCostDriftChecks(dataSource, options.costDriftCheckIntervalMs ?? 0, logger);
   const app = express();
   const httpServer = http.createServer(app);
   let shuttingDown = false;
@@ -109,6 +113,7 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
     close: async () => {
       shuttingDown = true;
       await apollo.stop();
+      await costDriftChecks.stop();
       await services.auditSealer.stop();
     },
   };

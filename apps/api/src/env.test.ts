@@ -15,7 +15,13 @@ describe('loadApiEnv', () => {
       SEED_DEV_PRINCIPALS: true,
       API_BODY_LIMIT_KB: 512,
       SHUTDOWN_GRACE_MS: 10_000,
+      COST_DRIFT_CHECK_INTERVAL_MS: 60_000,
     });
+  });
+
+  it('accepts 0 to disable the cost drift check and refuses negative intervals', () => {
+    expect(loadApiEnv({ COST_DRIFT_CHECK_INTERVAL_MS: '0' }).COST_DRIFT_CHECK_INTERVAL_MS).toBe(0);
+    expect(() => loadApiEnv({ COST_DRIFT_CHECK_INTERVAL_MS: '-1' })).toThrow(/COST_DRIFT_CHECK_INTERVAL_MS/);
   });
 
   it('parses strings into numbers and booleans; an empty value counts as unset', () => {

@@ -15,6 +15,8 @@ export const apiEnvSchema = z.object({
   API_BODY_LIMIT_KB: envPositiveInt(512),
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   SHUTDOWN_GRACE_MS: envPositiveInt(10_000),
+  /** How often cost per run is checked against each workflow's baseline (cost drift alerts); 0 disables. */
+  COST_DRIFT_CHECK_INTERVAL_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(60_000),
 });
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

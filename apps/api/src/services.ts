@@ -4,17 +4,25 @@ import { AuditSealer } from './modules/audit/audit-sealer.js';
 import { ApprovalService } from './modules/approvals/approval.service.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { ExceptionService } from './modules/exceptions/exception.service.js';
+import { HandOffService } from './modules/hand-offs/hand-off.service.js';
+import { CostAlertService } from './modules/alerts/cost-alert.service.js';
+import { RunReopenService } from './modules/runs/run-reopen.service.js';
 import { IdentityService } from './modules/identity/identity.service.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
 import { RunService } from './modules/runs/run.service.js';
+import { EvaluationService } from './modules/workflows/evaluation.service.js';
 import { WorkflowService } from './modules/workflows/workflow.service.js';
 
 /** The application services, created once per process and shared by every request. */
 export interface Services {
   workflows: WorkflowService;
+  evaluation: EvaluationService;
   runs: RunService;
   approvals: ApprovalService;
   exceptions: ExceptionService;
+  handOffs: HandOffService;
+  costAlerts: CostAlertService;
+  runReopen: RunReopenService;
   audit: AuditService;
   identity: IdentityService;
   metrics: MetricsService;
@@ -26,9 +34,13 @@ export function createServices(ds: DataSource, logger: Pick<Logger, 'warn'>): Se
   return {
     auditSealer,
     workflows: new WorkflowService(ds),
+    evaluation: new EvaluationService(ds),
     runs: new RunService(ds, auditSealer),
     approvals: new ApprovalService(ds),
     exceptions: new ExceptionService(ds),
+    handOffs: new HandOffService(ds),
+    costAlerts: new CostAlertService(ds),
+    runReopen: new RunReopenService(ds),
     audit: new AuditService(ds, auditSealer),
     identity: new IdentityService(ds),
     metrics: new MetricsService(ds),

@@ -27,6 +27,7 @@ export const OPERATION_ROLES = {
   exceptionQueue: ['admin', 'owner', 'reviewer', 'viewer'],
   approvals: ['admin', 'owner', 'reviewer', 'viewer'],
   metrics: ['admin', 'owner', 'reviewer', 'viewer'],
+  costAlerts: ['admin', 'owner', 'reviewer', 'viewer'],
   auditTrail: ['admin', 'owner', 'reviewer', 'viewer'],
   verifyAuditChain: ['admin', 'owner', 'viewer'],
   principals: ['admin', 'owner', 'reviewer', 'viewer'],
@@ -42,15 +43,22 @@ export const OPERATION_ROLES = {
   setRolloutStage: ['admin', 'owner'],
   pauseWorkflow: ['admin', 'owner'],
   resumeWorkflow: ['admin', 'owner'],
+  // shadow evaluation and promotion gating (signOffPromotion: the workflow's named change approver or an admin, checked in the domain)
+  setEvaluationPolicy: ['admin', 'owner'],
+  signOffPromotion: ['admin', 'owner', 'reviewer'],
+  assessReadiness: ['admin', 'owner'],
   // runs
   startRun: ['admin', 'owner', 'integrator'],
   cancelRun: ['admin', 'owner', 'integrator'],
   recordHumanOutcome: ['admin', 'owner', 'reviewer', 'integrator'],
+  // the manual path a run was handed off to reports back (usually an integration's key)
+  recordHandOffOutcome: ['admin', 'owner', 'integrator'],
   // human work
   decideApproval: ['admin', 'owner', 'reviewer'],
   claimException: ['admin', 'owner', 'reviewer'],
   releaseException: ['admin', 'owner', 'reviewer'],
   resolveException: ['admin', 'owner', 'reviewer'],
+  reopenRun: ['admin', 'owner', 'reviewer'],
   // identity
   createApiKey: ['admin'],
   revokeApiKey: ['admin'],

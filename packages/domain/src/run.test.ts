@@ -30,6 +30,7 @@ const COMMANDS: { [K in CommandType]: Extract<RunCommand, { type: K }> } = {
   fail: { type: 'fail', error: { code: 'tool_error', message: 'webhook returned 500' } },
   cancel: { type: 'cancel', reason: 'customer withdrew' },
   hand_off: { type: 'hand_off', to: 'tier2' },
+  reopen: { type: 'reopen', reason: 'wrong refund amount', exceptionId: 'exc-2' },
 };
 const COMMAND_TYPES = Object.keys(COMMANDS) as CommandType[];
 
@@ -47,6 +48,7 @@ const LEGAL_FROM: { [K in CommandType]: readonly RunStatus[] } = {
   fail: ['running', 'in_exception'],
   cancel: ['queued', 'running', 'waiting_approval', 'in_exception'],
   hand_off: ['waiting_approval', 'in_exception'],
+  reopen: ['completed'],
 };
 
 const NEXT_STATUS: { [K in CommandType]: RunStatus } = {
@@ -59,6 +61,7 @@ const NEXT_STATUS: { [K in CommandType]: RunStatus } = {
   fail: 'failed',
   cancel: 'cancelled',
   hand_off: 'handed_off',
+  reopen: 'in_exception',
 };
 
 const EVENT_TYPE: { [K in CommandType]: string } = {
@@ -71,6 +74,7 @@ const EVENT_TYPE: { [K in CommandType]: string } = {
   fail: 'run.failed',
   cancel: 'run.cancelled',
   hand_off: 'run.handed_off',
+  reopen: 'run.reopened',
 };
 
 const TERMINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'handed_off'];
@@ -136,6 +140,11 @@ function expectCommandEffects(type: CommandType, before: Run, after: Run, data: 
       expect(data).toEqual({ workflowId: 'wf-1', to: 'tier2' });
       unchanged('output', 'error', 'cancelReason', 'currentStepId');
       break;
+    case 'reopen':
+      expect(after.finishedAt).toBeNull();
+      expect(data).toEqual({ workflowId: 'wf-1', reason: 'wrong refund amount', exceptionId: 'exc-2', stepId: before.currentStepId });
+      unchanged('output', 'error', 'cancelReason', 'currentStepId', 'startedAt');
+      break;
   }
 }
 
@@ -149,9 +158,9 @@ describe('run statuses', () => {
     expect((TERMINAL_RUN_STATUSES as readonly RunStatus[]).includes(status)).toBe(TERMINAL.includes(status));
   });
 
-  it('lets no command leave a terminal status', () => {
+  it('lets no command leave a terminal status, except re-opening a completed run', () => {
     for (const status of TERMINAL) {
-      expect(COMMAND_TYPES.filter((type) => canTransitionRun(status, type)), status).toEqual([]);
+      expect(COMMAND_TYPES.filter((type) => canTransitionRun(status, type)), status).toEqual(status === 'completed' ? ['reopen'] : []);
     }
   });
 
@@ -163,9 +172,9 @@ describe('run statuses', () => {
 describe('transitionRun: every status × every command', () => {
   const pairs = RUN_STATUSES.flatMap((status) => COMMAND_TYPES.map((type) => [status, type, LEGAL_FROM[type].includes(status)] as const));
 
-  it('covers 8 statuses × 9 commands with 16 legal pairs', () => {
-    expect(pairs).toHaveLength(72);
-    expect(pairs.filter(([, , legal]) => legal)).toHaveLength(16);
+  it('covers 8 statuses × 10 commands with 17 legal pairs', () => {
+    expect(pairs).toHaveLength(80);
+    expect(pairs.filter(([, , legal]) => legal)).toHaveLength(17);
   });
 
   it.each(pairs)('%s + %s → legal: %s', (status, type, legal) => {
@@ -274,6 +283,7 @@ describe('dispatchSeq, the fencing token', () => {
     fail: 0,
     cancel: 0,
     hand_off: 0,
+    reopen: 0,
   };
   const legal = RUN_STATUSES.flatMap((status) => COMMAND_TYPES.filter((type) => LEGAL_FROM[type].includes(status)).map((type) => [status, type] as const));
 

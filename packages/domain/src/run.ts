@@ -65,7 +65,9 @@ export type RunCommand =
   | { type: 'complete'; output: JsonValue | null }
   | { type: 'fail'; error: { code: string; message: string } }
   | { type: 'cancel'; reason: string }
-  | { type: 'hand_off'; to: string };
+  | { type: 'hand_off'; to: string }
+  /** A completed run whose result was wrong goes back to the exception queue (rework). */
+  | { type: 'reopen'; reason: string; exceptionId: string };
 
 /** The states each command may start from: the run state machine in one table. */
 const ALLOWED_FROM: { [K in RunCommand['type']]: readonly RunStatus[] } = {
@@ -78,6 +80,7 @@ const ALLOWED_FROM: { [K in RunCommand['type']]: readonly RunStatus[] } = {
   fail: ['running', 'in_exception'],
   cancel: ['queued', 'running', 'waiting_approval', 'in_exception'],
   hand_off: ['in_exception', 'waiting_approval'],
+  reopen: ['completed'],
 };
 
 export function canTransitionRun(status: RunStatus, command: RunCommand['type']): boolean {
@@ -114,6 +117,8 @@ export function transitionRun(run: Run, command: RunCommand, now: Date): Transit
       return { state: { ...base, status: 'cancelled', cancelReason: command.reason, finishedAt: now }, events: event('run.cancelled', { reason: command.reason, from: run.status }) };
     case 'hand_off':
       return { state: { ...base, status: 'handed_off', finishedAt: now }, events: event('run.handed_off', { to: command.to }) };
+    case 'reopen':
+      return { state: { ...base, status: 'in_exception', finishedAt: null }, events: event('run.reopened', { reason: command.reason, exceptionId: command.exceptionId, stepId: run.currentStepId }) };
     default:
       return assertNever(command, 'run command');
   }

@@ -1,5 +1,6 @@
-import { canonicalJson } from './canonical-json.js';
+import { assertComparableHumanOutcome, outcomesAgree } from './agreement.js';
 import { DomainError } from './errors.js';
+import type { EvaluationPolicy } from './evaluation-policy.js';
 import type { JsonValue } from './json-schema.js';
 import type { Actor } from './roles.js';
 import type { Run } from './run.js';
@@ -17,31 +18,20 @@ export interface ShadowOutcome {
   recordedAt: Date;
 }
 
-/**
- * Default agreement rule: every field the human reports must equal the AI's value for it;
- * scalars must be equal outright. (Per-workflow rules build on this in the metrics work.)
- */
-export function outcomesAgree(ai: JsonValue | null, human: JsonValue): boolean | null {
-  if (ai === null) return null;
-  if (typeof human === 'object' && human !== null && !Array.isArray(human)) {
-    if (typeof ai !== 'object' || ai === null || Array.isArray(ai)) return false;
-    return Object.entries(human).every(([k, v]) => canonicalJson(ai[k] ?? null) === canonicalJson(v));
-  }
-  return canonicalJson(ai) === canonicalJson(human);
-}
-
-export function recordHumanOutcome(run: Run, existing: ShadowOutcome | null, humanOutcome: JsonValue, actor: Actor, now: Date): Transition<ShadowOutcome> {
+/** Records what the person did for a run, judged by the run's workflow's agreement rule (`policy`). */
+export function recordHumanOutcome(run: Run, existing: ShadowOutcome | null, humanOutcome: JsonValue, policy: EvaluationPolicy, actor: Actor, now: Date): Transition<ShadowOutcome> {
   if (existing) {
     throw new DomainError('conflict', `A human outcome was already recorded for run ${run.id} at ${existing.recordedAt.toISOString()}; outcomes are recorded once.`);
   }
   if (humanOutcome === null) throw new DomainError('invalid_input', 'outcome must not be null.', { field: 'outcome' });
+  assertComparableHumanOutcome(humanOutcome, policy.agreement);
   const aiOutcome = run.output;
   const outcome: ShadowOutcome = {
     runId: run.id,
     workflowId: run.workflowId,
     humanOutcome,
     aiOutcome,
-    agreed: outcomesAgree(aiOutcome, humanOutcome),
+    agreed: outcomesAgree(aiOutcome, humanOutcome, policy.agreement),
     recordedBy: actor.id,
     recordedAt: now,
   };

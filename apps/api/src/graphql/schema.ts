@@ -5,16 +5,20 @@ import { buildSchema } from 'type-graphql';
 import { ApprovalResolver } from '../modules/approvals/approval.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { ExceptionResolver } from '../modules/exceptions/exception.resolver.js';
+import { HandOffResolver } from '../modules/hand-offs/hand-off.resolver.js';
+import { CostAlertResolver } from '../modules/alerts/cost-alert.resolver.js';
+import { RunReopenResolver } from '../modules/runs/run-reopen.resolver.js';
 import { IdentityResolver } from '../modules/identity/identity.resolver.js';
 import { MetricsResolver } from '../modules/metrics/metrics.resolver.js';
 import { RunResolver } from '../modules/runs/run.resolver.js';
+import { EvaluationResolver, PromotionSignOffResolver, ReadinessAssessmentResolver } from '../modules/workflows/evaluation.resolver.js';
 import { WorkflowResolver, WorkflowVersionResolver } from '../modules/workflows/workflow.resolver.js';
 import { authorizeOperation } from './authorize.js';
 import { refuseUnusableArguments } from './input-guard.js';
 
 export async function buildGatehouseSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [WorkflowResolver, WorkflowVersionResolver, RunResolver, ApprovalResolver, ExceptionResolver, AuditResolver, IdentityResolver, MetricsResolver],
+    resolvers: [WorkflowResolver, WorkflowVersionResolver, EvaluationResolver, ReadinessAssessmentResolver, PromotionSignOffResolver, RunResolver, ApprovalResolver, ExceptionResolver, HandOffResolver, AuditResolver, IdentityResolver, MetricsResolver, CostAlertResolver, RunReopenResolver],
     globalMiddlewares: [authorizeOperation, refuseUnusableArguments],
     validate: false,
   });

@@ -27,8 +27,11 @@ export async function seedDemoData(ds: DataSource, logger: Pick<Logger, 'warn'>)
   await s.workflows.propose(owner, 'support-triage', SUPPORT_TRIAGE, 'First version: rules classifier and reviewed replies.');
   await s.workflows.approve(approver, 'support-triage', 1, 'Looks right; boundary excludes refunds.');
   await s.workflows.publish(owner, 'support-triage', 1);
-  await s.workflows.setStage(owner, 'support-triage', 'draft', 'Shadow agreement was good on the pilot tickets.');
-  await s.workflows.setStage(owner, 'support-triage', 'execute', 'Draft replies were approved unchanged for two weeks.');
+  // Demo data has no shadow history to earn the promotion gate with, and inventing outcomes and
+  // sign-offs would pass made-up evidence off as real: an admin overrides the gate, audited as such.
+  const admin = devPrincipal('gh_dev_admin');
+  await s.workflows.setStage(admin, 'support-triage', 'draft', 'demo data', true);
+  await s.workflows.setStage(admin, 'support-triage', 'execute', 'demo data', true);
 
   await s.workflows.create(owner, {
     key: 'invoice-approval',

@@ -1,5 +1,5 @@
-import { ApprovalEntity, auditInputFor, appendAuditEvents, ExceptionItemEntity, fromApproval, fromExceptionItem, insertEntity, inTransaction, OUTBOX_CHANNEL, type Tx } from '@gatehouse/db';
-import { attemptStatusFor, isAuditedEvent, progressRun, STEP_DISPATCH_TOPIC, stepDispatchMessage, type DomainEvent, type Run, type StepDispatch } from '@gatehouse/domain';
+import { ApprovalEntity, auditInputFor, appendAuditEvents, ExceptionItemEntity, fromApproval, fromExceptionItem, fromHandOff, HandOffEntity, insertEntity, inTransaction, OUTBOX_CHANNEL, type Tx } from '@gatehouse/db';
+import { attemptStatusFor, handOffFromException, isAuditedEvent, progressRun, STEP_DISPATCH_TOPIC, stepDispatchMessage, type DomainEvent, type Run, type StepDispatch } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Execution } from './execute-step.js';
@@ -51,6 +51,7 @@ export function commitBatch(ds: DataSource, executions: Execution[], parked: Par
     const outbox: Array<{ topic: string; key: string; payload: unknown; availableAt: Date }> = [];
     const approvals: ApprovalEntity[] = [];
     const exceptions: ExceptionItemEntity[] = [];
+    const handOffs: HandOffEntity[] = [];
     const deadLetters: Array<{ key: string; payload: string; reason: string; runId: string }> = [];
 
     for (const e of fresh) {
@@ -60,6 +61,12 @@ export function commitBatch(ds: DataSource, executions: Execution[], parked: Par
       if (progress.next) outbox.push({ topic: STEP_DISPATCH_TOPIC, key: e.run.id, payload: stepDispatchMessage(progress.next.dispatch), availableAt: progress.next.availableAt });
       if (progress.approval) approvals.push(fromApproval(progress.approval));
       if (progress.exception) exceptions.push(fromExceptionItem(progress.exception));
+      // The exception policy handed the run off: track the hand-off until the manual path reports back.
+      const handOff = progress.exception ? handOffFromException(progress.exception, randomUUID(), now) : null;
+      if (handOff) {
+        handOffs.push(fromHandOff(handOff.state));
+        events.push(...handOff.events);
+      }
       if (progress.deadLetterReason) {
         const payload = JSON.stringify(e.dispatch);
         deadLetters.push({ key: e.run.id, payload, reason: progress.deadLetterReason, runId: e.run.id });
@@ -71,6 +78,7 @@ export function commitBatch(ds: DataSource, executions: Execution[], parked: Par
     await updateRuns(tx, runs);
     if (approvals.length) await insertEntity(tx, ApprovalEntity, approvals);
     if (exceptions.length) await insertEntity(tx, ExceptionItemEntity, exceptions);
+    if (handOffs.length) await insertEntity(tx, HandOffEntity, handOffs);
     await parkDispatches(tx, parked.filter((p) => unchanged(p.run)), outbox, now);
     await insertOutbox(tx, outbox);
     if (deadLetters.length) {

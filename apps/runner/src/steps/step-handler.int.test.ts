@@ -148,6 +148,10 @@ describe('step handler', () => {
     expect((await runRow(ds, runId)).status).toBe('handed_off');
     const [item] = (await ds.query(`SELECT reason, status, resolution, hand_off_to FROM exception_items WHERE run_id = $1`, [runId])) as Array<Record<string, unknown>>;
     expect(item).toEqual({ reason: 'missing_data', status: 'resolved', resolution: 'hand_off', hand_off_to: 'tier2' });
+    // The hand-off is tracked until the manual path reports back, and audited with the rest.
+    const handOffs = (await ds.query(`SELECT h.id, h.target, h.status, h.exception_id = x.id AS of_exception FROM hand_offs h JOIN exception_items x ON x.run_id = h.run_id WHERE h.run_id = $1`, [runId])) as Array<Record<string, unknown>>;
+    expect(handOffs).toMatchObject([{ target: 'tier2', status: 'pending', of_exception: true }]);
+    expect(await ds.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'hand_off.created' AND subject_id = $1`, [handOffs[0]!.id])).toEqual([{ n: 1 }]);
   });
 
   it('blocks an action outside the boundary and audits it', async () => {

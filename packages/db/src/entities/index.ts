@@ -2,11 +2,15 @@ import { ApiKeyEntity } from './api-key.entity.js';
 import { ApprovalEntity } from './approval.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { AuditPendingEntity } from './audit-pending.entity.js';
+import { CostAlertEntity } from './cost-alert.entity.js';
 import { DeadLetterEntity } from './dead-letter.entity.js';
 import { ExceptionItemEntity } from './exception-item.entity.js';
+import { HandOffEntity } from './hand-off.entity.js';
 import { OutboxEntity } from './outbox.entity.js';
 import { ParkedDispatchEntity } from './parked-dispatch.entity.js';
 import { PrincipalEntity } from './principal.entity.js';
+import { PromotionSignOffEntity } from './promotion-signoff.entity.js';
+import { ReadinessAssessmentEntity } from './readiness-assessment.entity.js';
 import { RunEntity } from './run.entity.js';
 import { ShadowOutcomeEntity } from './shadow-outcome.entity.js';
 import { StepAttemptEntity } from './step-attempt.entity.js';
@@ -18,11 +22,15 @@ export {
   ApprovalEntity,
   AuditEventEntity,
   AuditPendingEntity,
+  CostAlertEntity,
   DeadLetterEntity,
   ExceptionItemEntity,
+  HandOffEntity,
   OutboxEntity,
   ParkedDispatchEntity,
   PrincipalEntity,
+  PromotionSignOffEntity,
+  ReadinessAssessmentEntity,
   RunEntity,
   ShadowOutcomeEntity,
   StepAttemptEntity,
@@ -50,4 +58,8 @@ export const entities = [
   OutboxEntity,
   DeadLetterEntity,
   ParkedDispatchEntity,
+  HandOffEntity,
+  CostAlertEntity,
+  ReadinessAssessmentEntity,
+  PromotionSignOffEntity,
 ];

@@ -1,6 +1,9 @@
 // Entity ↔ domain mapping and the load → domain → save building blocks shared by the API
 // and the runner. Business rules stay in @gatehouse/domain; these only persist its results.
+export * from './cost-alerts.js';
 export * from './dispatch.js';
+export * from './evaluation.js';
+export * from './hand-offs.js';
 export * from './loaders.js';
 export * from './parked-dispatches.js';
 export * from './run-progress.js';

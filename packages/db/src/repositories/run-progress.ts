@@ -1,5 +1,6 @@
-import { ApprovalEntity, ExceptionItemEntity, RunEntity, WorkflowVersionEntity } from '../entities/index.js';
+import { ApprovalEntity, ExceptionItemEntity, HandOffEntity, RunEntity, WorkflowVersionEntity } from '../entities/index.js';
 import {
+  handOffFromException,
   progressRun,
   type ActionClass,
   type Approval,
@@ -12,6 +13,7 @@ import {
 } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { fromHandOff } from './hand-offs.js';
 import { fromApproval, fromExceptionItem, fromRun } from './run.mapper.js';
 import { loadRun } from './run-store.js';
 import { inTransaction, insertEntity, recordEvents } from './transaction.js';
@@ -28,11 +30,14 @@ function applyOutcome(ds: DataSource, runId: string, stepId: string, outcome: St
     const stored = version.definition as unknown as WorkflowDefinition;
     // Without the exception policy a failure is queued, never retried or handed off by policy.
     const definition = queueExceptions ? { ...stored, exceptionPolicy: {} } : stored;
-    const progress = progressRun({ run, definition, stepId, tryNo: 1, outcome, now: new Date(), newId: randomUUID });
+    const now = new Date();
+    const progress = progressRun({ run, definition, stepId, tryNo: 1, outcome, now, newId: randomUUID });
     await tx.save(RunEntity, fromRun(progress.run));
     if (progress.approval) await insertEntity(tx, ApprovalEntity, fromApproval(progress.approval));
     if (progress.exception) await insertEntity(tx, ExceptionItemEntity, fromExceptionItem(progress.exception));
-    await recordEvents(tx, null, progress.events);
+    const handOff = progress.exception ? handOffFromException(progress.exception, randomUUID(), now) : null;
+    if (handOff) await insertEntity(tx, HandOffEntity, fromHandOff(handOff.state));
+    await recordEvents(tx, null, [...progress.events, ...(handOff?.events ?? [])]);
     return progress;
   });
 }

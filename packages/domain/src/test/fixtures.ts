@@ -5,6 +5,7 @@
 import { expect } from 'vitest';
 import { requestApproval, type Approval, type ApprovalRequest } from '../approval.js';
 import { DomainError, type DomainErrorCode } from '../errors.js';
+import { DEFAULT_EVALUATION_POLICY } from '../evaluation-policy.js';
 import { openException, type ExceptionItem, type OpenExceptionInput } from '../exception-item.js';
 import type { Actor } from '../roles.js';
 import type { Run } from '../run.js';
@@ -128,6 +129,7 @@ export function makeWorkflow(overrides: Partial<Workflow> = {}): Workflow {
     paused: false,
     pausedReason: null,
     publishedVersionId: null,
+    evaluation: DEFAULT_EVALUATION_POLICY,
     createdBy: actors.author.id,
     createdAt: NOW,
     updatedAt: NOW,

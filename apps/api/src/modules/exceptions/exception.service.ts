@@ -1,8 +1,9 @@
-import { applyRunCommand, ExceptionItemEntity, fromExceptionItem, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, toExceptionItem, type Tx, WorkflowVersionEntity } from '@gatehouse/db';
+import { applyRunCommand, ExceptionItemEntity, fromExceptionItem, fromHandOff, HandOffEntity, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, toExceptionItem, type Tx, WorkflowVersionEntity } from '@gatehouse/db';
 import {
   DomainError,
   claimException,
   defaultHandOff,
+  handOffFromException,
   releaseException,
   resolveException,
   stepOutputSchema,
@@ -16,6 +17,7 @@ import {
   type Run,
   type WorkflowDefinition,
 } from '@gatehouse/domain';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../graphql/connection.js';
 
@@ -64,7 +66,10 @@ export class ExceptionService {
       );
       await tx.save(ExceptionItemEntity, fromExceptionItem(resolved.state));
       const moved = await applyRunCommand(tx, run, resolved.runCommand, actor, now, item.id);
-      return { state: resolved.state, events: [...resolved.events, ...moved.events], saved: true };
+      // A hand-off is tracked until the manual path reports back (hand-off failure metrics).
+      const handOff = handOffFromException(resolved.state, randomUUID(), now);
+      if (handOff) await insertEntity(tx, HandOffEntity, fromHandOff(handOff.state));
+      return { state: resolved.state, events: [...resolved.events, ...moved.events, ...(handOff?.events ?? [])], saved: true };
     }, { lockRun: true });
   }
 

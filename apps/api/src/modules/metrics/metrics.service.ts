@@ -1,69 +1,53 @@
-import { planMetricsWindow, rate, type MetricBucket } from '@gatehouse/domain';
+import { percentChange, planMetricsWindow, rateFigure, valueFigure, type MetricBucket } from '@gatehouse/domain';
 import type { DataSource } from 'typeorm';
 import { loadWorkflow } from '@gatehouse/db';
-import type { MetricsFiguresType, MetricsType } from './metrics.types.js';
+import { APPROVAL_FIGURES_SQL, EXCEPTION_FIGURES_SQL, HAND_OFF_FIGURES_SQL, PERIOD_COST_SQL, RUN_FIGURES_SQL } from './metrics.sql.js';
+import type { ExceptionReasonFigureType, MetricsFiguresType, MetricsType } from './metrics.types.js';
 
-interface FigureRow {
+interface Grouped {
   bucket_start: Date | null;
   is_total: number;
+}
+interface RunRow extends Grouped {
   runs_started: number;
   runs_finished: number;
   completed: number;
   failed: number;
   cancelled: number;
   handed_off: number;
-  p50: number | null;
-  p90: number | null;
+  cycle_n: number;
+  cycle_p50: number | null;
+  cycle_p90: number | null;
   straight_through: number;
   runs_with_exception: number;
   exceptions_opened: number;
-  approvals_requested: number;
-  approvals_decided: number;
-  approvals_reworked: number;
+  runs_reopened: number;
+  ever_completed: number;
+  total_cost_usd: number;
+  shadow_n: number;
+  shadow_agreed: number;
 }
-
-/*
- * Cohort metrics: every figure is about the runs that started in the bucket, so a run is
- * counted once, in the bucket of its start, whatever happened to it later. One pass over the
- * runs with GROUPING SETS gives the buckets and the total (percentiles are not additive, so
- * the total cannot be summed from the buckets).
- */
-const FIGURES_SQL = `
-WITH cohort AS (
-  SELECT date_trunc($3, r.created_at, 'UTC') AS bucket_start,
-         r.status,
-         EXTRACT(EPOCH FROM r.finished_at - r.created_at)::float8 AS cycle_seconds,
-         (SELECT count(*) FROM approvals a WHERE a.run_id = r.id) AS approvals_requested,
-         (SELECT count(*) FROM approvals a WHERE a.run_id = r.id AND a.status IN ('approved', 'rejected')) AS approvals_decided,
-         (SELECT count(*) FROM approvals a WHERE a.run_id = r.id AND a.decision IN ('edit_and_approve', 'reject')) AS approvals_reworked,
-         (SELECT count(*) FROM exception_items x WHERE x.run_id = r.id) AS exceptions
-    FROM runs r
-   WHERE r.created_at >= $1 AND r.created_at < $2 AND ($4::uuid IS NULL OR r.workflow_id = $4)
-)
-SELECT bucket_start,
-       GROUPING(bucket_start)::int AS is_total,
-       count(*)::int AS runs_started,
-       count(*) FILTER (WHERE status IN ('completed', 'failed', 'cancelled', 'handed_off'))::int AS runs_finished,
-       count(*) FILTER (WHERE status = 'completed')::int AS completed,
-       count(*) FILTER (WHERE status = 'failed')::int AS failed,
-       count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
-       count(*) FILTER (WHERE status = 'handed_off')::int AS handed_off,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_seconds) FILTER (WHERE cycle_seconds IS NOT NULL) AS p50,
-       percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_seconds) FILTER (WHERE cycle_seconds IS NOT NULL) AS p90,
-       count(*) FILTER (WHERE status = 'completed' AND approvals_requested = 0 AND exceptions = 0)::int AS straight_through,
-       count(*) FILTER (WHERE exceptions > 0)::int AS runs_with_exception,
-       COALESCE(sum(exceptions), 0)::int AS exceptions_opened,
-       COALESCE(sum(approvals_requested), 0)::int AS approvals_requested,
-       COALESCE(sum(approvals_decided), 0)::int AS approvals_decided,
-       COALESCE(sum(approvals_reworked), 0)::int AS approvals_reworked
-  FROM cohort
- GROUP BY GROUPING SETS ((bucket_start), ())`;
-
-const BY_REASON_SQL = `
-SELECT x.reason, count(*)::int AS count
-  FROM exception_items x JOIN runs r ON r.id = x.run_id
- WHERE r.created_at >= $1 AND r.created_at < $2 AND ($3::uuid IS NULL OR r.workflow_id = $3)
- GROUP BY x.reason ORDER BY count DESC, x.reason`;
+interface ApprovalRow extends Grouped {
+  requested: number;
+  decided: number;
+  reworked: number;
+  latency_p50: number | null;
+  latency_p90: number | null;
+  with_due: number;
+  breached: number;
+}
+interface ExceptionRow extends Grouped {
+  reason: string | null;
+  is_all_reasons: number;
+  count: number;
+  runs: number;
+  with_due: number;
+  breached: number;
+}
+interface HandOffRow extends Grouped {
+  hand_offs: number;
+  failures: number;
+}
 
 /** Bucket starts in UTC, matching PostgreSQL's date_trunc(bucket, ts, 'UTC'); weeks start Monday. */
 export function bucketStarts(from: Date, to: Date, bucket: MetricBucket): Date[] {
@@ -77,45 +61,123 @@ export function bucketStarts(from: Date, to: Date, bucket: MetricBucket): Date[]
   return starts;
 }
 
-function toFigures(row: FigureRow | undefined): MetricsFiguresType {
-  const r = row ?? ({ runs_started: 0, runs_finished: 0, completed: 0, failed: 0, cancelled: 0, handed_off: 0, p50: null, p90: null, straight_through: 0, runs_with_exception: 0, exceptions_opened: 0, approvals_requested: 0, approvals_decided: 0, approvals_reworked: 0 } as FigureRow);
+/** Rows keyed by bucket start (ms), the total under 'total'. */
+function byBucket<T extends Grouped>(rows: T[]): Map<number | 'total', T> {
+  return new Map(rows.map((r) => [r.is_total === 1 ? 'total' : new Date(r.bucket_start!).getTime(), r] as const));
+}
+
+interface Slice {
+  run?: RunRow | undefined;
+  approval?: ApprovalRow | undefined;
+  exceptions: ExceptionRow[];
+  handOff?: HandOffRow | undefined;
+}
+
+/** The figures of one bucket (or the total); absent rows are an empty sample: zeros, never NaN. */
+function toFigures({ run, approval, exceptions, handOff }: Slice): MetricsFiguresType {
+  const r = run;
+  const started = r?.runs_started ?? 0;
+  const finished = r?.runs_finished ?? 0;
+  const completed = r?.completed ?? 0;
+  const cycleN = r?.cycle_n ?? 0;
+  const decided = approval?.decided ?? 0;
+  const reworked = approval?.reworked ?? 0;
+  const reopened = r?.runs_reopened ?? 0;
+  const all = exceptions.find((x) => x.is_all_reasons === 1);
+  const byReason: ExceptionReasonFigureType[] = exceptions
+    .filter((x) => x.is_all_reasons === 0)
+    .map((x) => ({ reason: x.reason!, count: x.count, rate: rateFigure(x.runs, started) }));
+  const approvalBreaches = approval?.breached ?? 0;
+  const exceptionBreaches = all?.breached ?? 0;
+  const totalCost = r?.total_cost_usd ?? 0;
+  const handOffs = handOff?.hand_offs ?? 0;
+  const handOffFailures = handOff?.failures ?? 0;
   return {
-    runsStarted: r.runs_started,
-    runsFinished: r.runs_finished,
-    completed: r.completed,
-    failed: r.failed,
-    cancelled: r.cancelled,
-    handedOff: r.handed_off,
-    cycleTimeP50Seconds: r.p50 ?? 0,
-    cycleTimeP90Seconds: r.p90 ?? 0,
-    cycleTimeSampleSize: r.runs_finished,
-    straightThroughRate: rate(r.straight_through, r.completed),
-    exceptionRate: rate(r.runs_with_exception, r.runs_started),
-    exceptionsOpened: r.exceptions_opened,
-    errorRate: rate(r.failed, r.runs_finished),
-    approvalsRequested: r.approvals_requested,
-    approvalsDecided: r.approvals_decided,
-    reworkRate: rate(r.approvals_reworked, r.approvals_decided),
+    runsStarted: started,
+    runsFinished: finished,
+    completed,
+    failed: r?.failed ?? 0,
+    cancelled: r?.cancelled ?? 0,
+    handedOff: r?.handed_off ?? 0,
+    cycleTimeP50Seconds: valueFigure(r?.cycle_p50, cycleN),
+    cycleTimeP90Seconds: valueFigure(r?.cycle_p90, cycleN),
+    straightThroughRate: rateFigure(r?.straight_through ?? 0, completed),
+    exceptionRate: rateFigure(r?.runs_with_exception ?? 0, started),
+    exceptionsOpened: r?.exceptions_opened ?? 0,
+    exceptionsByReason: byReason,
+    handOffs,
+    handOffFailures,
+    handOffFailureRate: rateFigure(handOffFailures, handOffs),
+    approvalsRequested: approval?.requested ?? 0,
+    approvalsDecided: decided,
+    approvalsReworked: reworked,
+    runsReopened: reopened,
+    reworkRate: rateFigure(reworked + reopened, decided + (r?.ever_completed ?? 0)),
+    errorRate: rateFigure(r?.failed ?? 0, finished),
+    approvalLatencyP50Seconds: valueFigure(approval?.latency_p50, decided),
+    approvalLatencyP90Seconds: valueFigure(approval?.latency_p90, decided),
+    approvalSlaBreaches: approvalBreaches,
+    exceptionSlaBreaches: exceptionBreaches,
+    slaBreachRate: rateFigure(approvalBreaches + exceptionBreaches, (approval?.with_due ?? 0) + (all?.with_due ?? 0)),
+    totalCostUsd: totalCost,
+    costPerRunUsd: rateFigure(totalCost, started),
+    shadowAgreementRate: rateFigure(r?.shadow_agreed ?? 0, r?.shadow_n ?? 0),
   };
 }
 
 export class MetricsService {
   constructor(private readonly ds: DataSource) {}
 
-  async compute(workflowKey: string | null, from: Date, to: Date, bucket: MetricBucket): Promise<MetricsType> {
+  /** `now` decides what is past due (SLA breaches, timed-out hand-offs); tests pin it. */
+  async compute(workflowKey: string | null, from: Date, to: Date, bucket: MetricBucket, now = new Date()): Promise<MetricsType> {
     planMetricsWindow(from, to, bucket);
-    const workflowId = workflowKey ? (await loadWorkflow(this.ds.manager, workflowKey)).id : null;
-    const rows: FigureRow[] = await this.ds.query(FIGURES_SQL, [from, to, bucket, workflowId]);
-    const byReason: Array<{ reason: string; count: number }> = await this.ds.query(BY_REASON_SQL, [from, to, workflowId]);
-    const byStart = new Map(rows.filter((r) => r.is_total === 0).map((r) => [new Date(r.bucket_start!).getTime(), r]));
+    const workflow = workflowKey ? await loadWorkflow(this.ds.manager, workflowKey) : null;
+    const workflowId = workflow?.id ?? null;
+    const params = [from, to, bucket, workflowId];
+    const withNow = [...params, now];
+    const previousFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
+    const runs = byBucket<RunRow>(await this.ds.query(RUN_FIGURES_SQL, params));
+    const approvals = byBucket<ApprovalRow>(await this.ds.query(APPROVAL_FIGURES_SQL, withNow));
+    const exceptionRows: ExceptionRow[] = await this.ds.query(EXCEPTION_FIGURES_SQL, withNow);
+    const handOffs = byBucket<HandOffRow>(await this.ds.query(HAND_OFF_FIGURES_SQL, withNow));
+    const [previous] = (await this.ds.query(PERIOD_COST_SQL, [previousFrom, from, workflowId])) as Array<{ runs: number; total_cost_usd: number }>;
+
+    const slice = (key: number | 'total'): MetricsFiguresType =>
+      toFigures({
+        run: runs.get(key),
+        approval: approvals.get(key),
+        exceptions: exceptionRows.filter((x) => (key === 'total' ? x.is_total === 1 : x.is_total === 0 && new Date(x.bucket_start!).getTime() === key)),
+        handOff: handOffs.get(key),
+      });
+    const total = slice('total');
+    const costPerRun = total.costPerRunUsd;
+    const previousCost = rateFigure(previous?.total_cost_usd ?? 0, previous?.runs ?? 0);
+    const baseline = workflow?.evaluation.costBaselinePerRunUsd ?? null;
     return {
       workflowKey,
       from,
       to,
       bucket,
-      total: toFigures(rows.find((r) => r.is_total === 1)),
-      exceptionsByReason: byReason,
-      buckets: bucketStarts(from, to, bucket).map((start) => ({ start, figures: toFigures(byStart.get(start.getTime())) })),
+      total,
+      exceptionsByReason: total.exceptionsByReason,
+      buckets: bucketStarts(from, to, bucket).map((start) => ({ start, figures: slice(start.getTime()) })),
+      costDriftVsPrevious: {
+        percent: costPerRun.sampleSize === 0 ? null : percentChange(costPerRun.value, previousCost.value, previousCost.sampleSize),
+        costPerRunUsd: costPerRun.value,
+        sampleSize: costPerRun.sampleSize,
+        previousFrom,
+        previousCostPerRunUsd: previousCost.value,
+        previousSampleSize: previousCost.sampleSize,
+      },
+      costDriftVsBaseline:
+        baseline === null
+          ? null
+          : {
+              percent: costPerRun.sampleSize === 0 ? null : percentChange(costPerRun.value, baseline),
+              costPerRunUsd: costPerRun.value,
+              sampleSize: costPerRun.sampleSize,
+              baselinePerRunUsd: baseline,
+            },
     };
   }
 }

@@ -1,4 +1,4 @@
-import { applyRunCommand, ApprovalEntity, auditInputFor, VersionCache, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt } from '@gatehouse/db';
+import { applyRunCommand, ApprovalEntity, auditInputFor, VersionCache, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt, toWorkflow, WorkflowEntity } from '@gatehouse/db';
 import {
   DomainError,
   canonicalInput,
@@ -100,7 +100,9 @@ export class RunService {
     return inTransaction(this.ds, async (tx) => {
       const run = await loadRun(tx, runId, true);
       const existing = await tx.findOne(ShadowOutcomeEntity, { where: { runId } });
-      const { state, events } = recordHumanOutcome(run, existing ? toShadowOutcome(existing) : null, outcome, actor, new Date());
+      // Agreement is judged by the run's workflow's rule as it stands when the outcome is recorded.
+      const workflow = toWorkflow(await tx.findOneOrFail(WorkflowEntity, { where: { id: run.workflowId } }));
+      const { state, events } = recordHumanOutcome(run, existing ? toShadowOutcome(existing) : null, outcome, workflow.evaluation, actor, new Date());
       await insertEntity(tx, ShadowOutcomeEntity, fromShadowOutcome(state));
       await recordEvents(tx, actor, events);
       return state;

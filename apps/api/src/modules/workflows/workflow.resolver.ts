@@ -88,14 +88,18 @@ export class WorkflowResolver {
     return ctx.services.workflows.rollback(principalOf(ctx), workflowKey, toVersion, reason);
   }
 
-  @Mutation(() => WorkflowType, { description: 'Promote one stage at a time (shadow → draft → execute) or demote.' })
+  @Mutation(() => WorkflowType, {
+    description:
+      'Promote one stage at a time (shadow → draft → execute) or demote. A promotion is refused (PRECONDITION_FAILED, with the numbers) until shadow agreement, the change approver\'s sign-off and, for execute, a passing readiness assessment are in place; see Workflow.promotionReadiness.',
+  })
   setRolloutStage(
     @Arg('workflowKey', () => String) workflowKey: string,
     @Arg('stage', () => RolloutStageEnum) stage: 'shadow' | 'draft' | 'execute',
     @Arg('reason', () => String) reason: string,
+    @Arg('override', () => Boolean, { nullable: true, description: 'Admin only: promote although the gate refuses; audited with the reason and the failed checks.' }) override: boolean | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Workflow> {
-    return ctx.services.workflows.setStage(principalOf(ctx), workflowKey, stage, reason);
+    return ctx.services.workflows.setStage(principalOf(ctx), workflowKey, stage, reason, override ?? false);
   }
 
   @Mutation(() => WorkflowType, { description: 'The kill switch.' })

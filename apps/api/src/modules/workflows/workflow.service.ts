@@ -1,7 +1,8 @@
-import { fromVersion, fromWorkflow, insertEntity, releaseParkedDispatches, inTransaction, loadPublishedVersion, loadVersion, loadWorkflow, recordEvents, resolvePrincipalRef, toVersion, toWorkflow, type Tx, WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
+import { fromPromotionSignOff, fromVersion, fromWorkflow, insertEntity, loadPromotionEvidence, PromotionSignOffEntity, releaseParkedDispatches, inTransaction, loadPublishedVersion, loadVersion, loadWorkflow, recordEvents, resolvePrincipalRef, toVersion, toWorkflow, type Tx, WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
 import {
   DomainError,
   approveVersion,
+  changeRolloutStage,
   createVersion,
   createWorkflow,
   pauseWorkflow,
@@ -11,7 +12,6 @@ import {
   rejectVersion,
   resumeWorkflow,
   rollbackTo,
-  setRolloutStage,
   updateWorkflow,
   type Actor,
   type DomainEvent,
@@ -159,8 +159,15 @@ export class WorkflowService {
     });
   }
 
-  setStage(actor: Actor, key: string, stage: RolloutStage, reason: string): Promise<Workflow> {
-    return this.change(actor, key, async (_tx, workflow) => setRolloutStage(workflow, stage, reason, new Date()));
+  /** Through the promotion gate (agreement, sign-off, readiness); `override` is an admin's audited bypass. */
+  setStage(actor: Actor, key: string, stage: RolloutStage, reason: string, override = false): Promise<Workflow> {
+    return this.change(actor, key, async (tx, workflow) => {
+      // The sign-off row is locked so two concurrent promotions cannot both use it.
+      const evidence = await loadPromotionEvidence(tx, workflow, stage, true);
+      const { state, events, consumedSignOff } = changeRolloutStage(workflow, { stage, reason, override }, evidence, actor, new Date());
+      if (consumedSignOff) await tx.save(PromotionSignOffEntity, fromPromotionSignOff(consumedSignOff));
+      return { state, events };
+    });
   }
 
   pause(actor: Actor, key: string, reason: string): Promise<Workflow> {

@@ -5,6 +5,8 @@ import { countRows, expectError, startTestApi, type TestApi } from '../../test/t
 const REJECT = `mutation ($key: String!, $v: Int!, $reason: String!) { rejectWorkflowVersion(workflowKey: $key, version: $v, reason: $reason) { version status rejectionReason } }`;
 const ROLLBACK = `mutation ($key: String!, $reason: String!, $to: Int) { rollbackWorkflow(workflowKey: $key, reason: $reason, toVersion: $to) { publishedVersion { version } versions { version status } } }`;
 const STAGE = `mutation ($key: String!, $stage: RolloutStage!) { setRolloutStage(workflowKey: $key, stage: $stage, reason: "evidence reviewed") { rolloutStage } }`;
+// The promotion gate itself is tested in evaluation.int.test.ts; here an admin overrides it.
+const PROMOTE_OVERRIDE = `mutation ($key: String!, $stage: RolloutStage!) { setRolloutStage(workflowKey: $key, stage: $stage, reason: "evidence reviewed", override: true) { rolloutStage } }`;
 const PAUSE = `mutation ($key: String!, $reason: String!) { pauseWorkflow(workflowKey: $key, reason: $reason) { paused pausedReason } }`;
 const RESUME = `mutation ($key: String!) { resumeWorkflow(workflowKey: $key, reason: "fixed") { paused pausedReason } }`;
 const UPDATE = `mutation ($key: String!, $input: UpdateWorkflowInput!) { updateWorkflow(key: $key, input: $input) { name changeApprover { email } } }`;
@@ -150,8 +152,8 @@ describe('rollback, rollout stage and the kill switch', () => {
     expectError(await api.gql(KEYS.viewer, STAGE, { key: 'rollout', stage: 'draft' }), 'FORBIDDEN');
     expectError(await api.gql(KEYS.owner, STAGE, { key: 'rollout', stage: 'live' }), 'BAD_USER_INPUT');
     expectError(await api.gql(KEYS.owner, `mutation { setRolloutStage(workflowKey: "rollout", stage: draft, reason: " ") { rolloutStage } }`), 'BAD_USER_INPUT');
-    expect((await api.ok(KEYS.owner, STAGE, { key: 'rollout', stage: 'draft' })).setRolloutStage.rolloutStage).toBe('draft');
-    expect((await api.ok(KEYS.owner, STAGE, { key: 'rollout', stage: 'execute' })).setRolloutStage.rolloutStage).toBe('execute');
+    expect((await api.ok(KEYS.admin, PROMOTE_OVERRIDE, { key: 'rollout', stage: 'draft' })).setRolloutStage.rolloutStage).toBe('draft');
+    expect((await api.ok(KEYS.admin, PROMOTE_OVERRIDE, { key: 'rollout', stage: 'execute' })).setRolloutStage.rolloutStage).toBe('execute');
     expect((await api.ok(KEYS.owner, STAGE, { key: 'rollout', stage: 'shadow' })).setRolloutStage.rolloutStage).toBe('shadow');
     const events = await api.ds.query(`SELECT action, data->>'from' AS "from", data->>'to' AS "to" FROM audit_events WHERE action LIKE 'workflow.%moted' ORDER BY seq`);
     expect(events).toEqual([
