@@ -15,7 +15,7 @@ import { actors, expectDomainError } from './test/fixtures.js';
 const operations = Object.keys(OPERATION_ROLES) as Operation[];
 
 /** Names starting with one of these verbs change state; leadership (viewer) must not call them. */
-const MUTATING_VERB = /^(create|update|propose|approve|reject|publish|rollback|set|pause|resume|start|cancel|record|decide|claim|release|resolve|revoke)[A-Z]/;
+const MUTATING_VERB = /^(create|update|propose|approve|reject|publish|rollback|set|pause|resume|start|cancel|record|decide|claim|release|resolve|revoke|reopen|sign|assess)[A-Z]/;
 const mutations = operations.filter((op) => MUTATING_VERB.test(op));
 
 /** The mutations DESIGN.md promises integrators, written out so a rename fails here. */
@@ -57,7 +57,7 @@ describe('OPERATION_ROLES', () => {
 
   it('recognises every design mutation as mutating', () => {
     for (const op of DESIGN_MUTATIONS) expect(mutations, op).toContain(op);
-    expect(mutations).toEqual(expect.arrayContaining(['updateWorkflow', 'rejectWorkflowVersion', 'releaseException']));
+    expect(mutations).toEqual(expect.arrayContaining(['updateWorkflow', 'rejectWorkflowVersion', 'releaseException', 'reopenRun', 'signOffPromotion', 'assessReadiness', 'setEvaluationPolicy', 'recordHandOffOutcome']));
   });
 
   it.each(mutations)('viewer may not call the mutation %s', (op) => {
