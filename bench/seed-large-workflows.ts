@@ -1,14 +1,16 @@
 /*
  * The workflow families `pnpm seed:large` spreads its 20 (or --workflows) workflows over, in
- * the shapes of the demo workflows (apps/api/src/seed/demo-workflows.ts) and the bench's own.
+ * the demo workflows themselves (apps/api/src/seed/demo-workflows.ts), an agent variant of the
+ * support one, and the bench's own.
  * Each family says which step ids a run walks through and where it can stop for a person, so
  * the generated history matches the definition the workflow's published version holds.
  */
+import { INVOICE_APPROVAL, SUPPORT_TRIAGE } from '../apps/api/dist/seed/demo-workflows.js';
 import { BENCH_DEFINITION } from './workflow.js';
 
 export interface Family {
   name: string;
-  definition: Record<string, unknown>;
+  definition: object;
   /** Step ids in the order a run walks them (a route's default branch). */
   steps: string[];
   kinds: string[];
@@ -40,52 +42,10 @@ const EXCEPTION_POLICY = {
   model_error: { action: 'retry', maxAttempts: 3, backoffMs: 1000 },
 };
 
-const TICKET_INPUT = {
-  type: 'object',
-  required: ['ticketId', 'customerEmail', 'message'],
-  properties: { ticketId: { type: 'string', minLength: 1 }, customerEmail: { type: 'string' }, message: { type: 'string', minLength: 1, maxLength: 20000 } },
-};
-
-const CLASSIFY = {
-  id: 'classify',
-  kind: 'rules',
-  field: '/message',
-  rules: [
-    { label: 'refund', pattern: '\\b(refund|money back|charged twice)\\b', flags: 'i', confidence: 0.92 },
-    { label: 'outage', pattern: '\\b(down|outage|cannot log ?in)\\b', flags: 'i', confidence: 0.88 },
-    { label: 'how_to', pattern: '\\b(how do i|how to|where can i)\\b', flags: 'i', confidence: 0.8 },
-  ],
-  defaultLabel: 'other',
-  defaultConfidence: 0.4,
-};
-
-const SUPPORT_TRIAGE = {
-  inputSchema: TICKET_INPUT,
-  steps: [
-    CLASSIFY,
-    { id: 'check', kind: 'validate', schema: { type: 'object', required: ['label', 'confidence'] }, minConfidence: 0.6 },
-    { id: 'branch', kind: 'route', source: 'classify', field: '/label', branches: [{ equals: 'how_to', goto: 'send-article' }], defaultGoto: 'reply' },
-    { id: 'send-article', kind: 'action', action: 'send_help_article', actionClass: 'reversible', argsFrom: 'classify', end: true },
-    { id: 'reply', kind: 'action', action: 'send_reply', actionClass: 'customer_impacting', argsFrom: 'classify' },
-  ],
-  boundary: {
-    trigger: 'A new ticket arrives in the support inbox.',
-    allowedActions: [
-      { name: 'send_reply', actionClass: 'customer_impacting', mode: 'may_execute' },
-      { name: 'send_help_article', actionClass: 'reversible', mode: 'may_execute' },
-    ],
-    neverActions: ['issue_refund', 'close_account'],
-    handOffs: [{ name: 'tier2', to: 'Tier-2 support queue', when: 'Low confidence or anything the rules cannot place.' }],
-  },
-  approvalPolicy: { requireApprovalFor: ['customer_impacting', 'irreversible'], minConfidence: 0.6, approverRole: 'reviewer' },
-  exceptionPolicy: EXCEPTION_POLICY,
-  slas: { approvalMinutes: 60, exceptionMinutes: 240, runMinutes: 480 },
-};
-
 const AGENT_REPLY = {
-  inputSchema: TICKET_INPUT,
+  inputSchema: SUPPORT_TRIAGE.inputSchema,
   steps: [
-    CLASSIFY,
+    SUPPORT_TRIAGE.steps[0]!,
     {
       id: 'draft',
       kind: 'agent',
@@ -109,38 +69,6 @@ const AGENT_REPLY = {
   approvalPolicy: { requireApprovalFor: ['customer_impacting', 'irreversible'], minConfidence: 0.7, approverRole: 'reviewer' },
   exceptionPolicy: EXCEPTION_POLICY,
   slas: { approvalMinutes: 60, exceptionMinutes: 240 },
-};
-
-const INVOICE_APPROVAL = {
-  inputSchema: {
-    type: 'object',
-    required: ['invoiceId', 'supplier', 'amount', 'description'],
-    properties: { invoiceId: { type: 'string' }, supplier: { type: 'string' }, amount: { type: 'number', exclusiveMinimum: 0 }, description: { type: 'string' } },
-  },
-  steps: [
-    {
-      id: 'categorise',
-      kind: 'rules',
-      field: '/description',
-      rules: [
-        { label: 'software', pattern: '\\b(licen[cs]e|subscription|saas)\\b', flags: 'i', confidence: 0.9 },
-        { label: 'travel', pattern: '\\b(flight|hotel|train)\\b', flags: 'i', confidence: 0.85 },
-      ],
-      defaultLabel: 'uncategorised',
-      defaultConfidence: 0.3,
-    },
-    { id: 'sign-off', kind: 'approval', requiredRole: 'owner', instructions: 'Check the amount against the purchase order.' },
-    { id: 'pay', kind: 'action', action: 'schedule_payment', actionClass: 'irreversible' },
-  ],
-  boundary: {
-    trigger: 'A supplier invoice is received by accounts payable.',
-    allowedActions: [{ name: 'schedule_payment', actionClass: 'irreversible', mode: 'may_execute' }],
-    neverActions: ['change_supplier_bank_details'],
-    handOffs: [{ name: 'tier2', to: 'Accounts payable team', when: 'Anything uncategorised or disputed.' }],
-  },
-  approvalPolicy: { requireApprovalFor: ['irreversible'], minConfidence: 0.7, approverRole: 'owner' },
-  exceptionPolicy: EXCEPTION_POLICY,
-  slas: { approvalMinutes: 240, exceptionMinutes: 480 },
 };
 
 export const FAMILIES: Family[] = [

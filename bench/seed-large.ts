@@ -44,7 +44,7 @@ export interface SeedResult {
 }
 
 /** Bump when the generated history changes, so a database seeded by an older generator is not reused. */
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 
 /** What the database comment records, so a bench can reuse a database seeded with the same options. */
 export function seedSignature(o: Pick<SeedOptions, 'runs' | 'workflows' | 'days' | 'seed'>): string {
