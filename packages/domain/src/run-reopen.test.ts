@@ -8,7 +8,9 @@ const completed = () => makeRun({ status: 'completed', startedAt: NOW, finishedA
 describe('reopenRun', () => {
   it('puts a completed run back in the exception queue with an invalid_output exception on its last step', () => {
     const { run, exception, events } = reopenRun(completed(), { reason: '  wrong amount ', exceptionId: 'exc-9', slaMinutes: 60 }, LATER);
-    expect(run).toMatchObject({ status: 'in_exception', finishedAt: null, output: { reply: 'Done' }, updatedAt: LATER });
+    expect(run).toMatchObject({ status: 'in_exception', finishedAt: null, output: { reply: 'Done' }, updatedAt: LATER, reopenCount: 1, reopenedAt: LATER });
+    // A second re-open (after the run completed again) counts on.
+    expect(reopenRun({ ...run, status: 'completed' }, { reason: 'still wrong', exceptionId: 'exc-10' }, LATER).run.reopenCount).toBe(2);
     expect(exception).toMatchObject({ id: 'exc-9', runId: run.id, stepId: 'send', reason: 'invalid_output', status: 'open', details: { reopened: true, why: 'wrong amount' } });
     expect(exception.dueAt).toEqual(new Date(LATER.getTime() + 3_600_000));
     expect(events.map((e) => e.type)).toEqual(['run.reopened', 'exception.created']);

@@ -22,7 +22,7 @@ export interface Reopened {
  * A completed run whose result was wrong is re-opened: it goes back to in_exception with an
  * `invalid_output` exception on its last step (details.reopened = true), which a reviewer works
  * like any other — retry the step, override its output, hand off or cancel. The run's finish
- * is undone; counting re-opens (rework) is the store's job (runs.reopen_count).
+ * is undone and the re-open is counted on the run (reopenCount, reopenedAt: rework in the metrics).
  */
 export function reopenRun(run: Run, input: ReopenInput, now: Date): Reopened {
   const reason = input.reason.trim();

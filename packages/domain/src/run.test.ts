@@ -342,6 +342,8 @@ describe('createRun', () => {
       output: null,
       error: null,
       cancelReason: null,
+      reopenCount: 0,
+      reopenedAt: null,
       createdBy: actors.integrator.id,
       createdAt: NOW,
       startedAt: null,

@@ -46,6 +46,9 @@ export interface Run {
   output: JsonValue | null;
   error: { code: string; message: string; [key: string]: JsonValue } | null;
   cancelReason: string | null;
+  /** How often the run was re-opened after completing (its result was wrong: rework), and when last. */
+  reopenCount: number;
+  reopenedAt: Date | null;
   createdBy: string;
   createdAt: Date;
   startedAt: Date | null;
@@ -118,7 +121,7 @@ export function transitionRun(run: Run, command: RunCommand, now: Date): Transit
     case 'hand_off':
       return { state: { ...base, status: 'handed_off', finishedAt: now }, events: event('run.handed_off', { to: command.to }) };
     case 'reopen':
-      return { state: { ...base, status: 'in_exception', finishedAt: null }, events: event('run.reopened', { reason: command.reason, exceptionId: command.exceptionId, stepId: run.currentStepId }) };
+      return { state: { ...base, status: 'in_exception', finishedAt: null, reopenCount: run.reopenCount + 1, reopenedAt: now }, events: event('run.reopened', { reason: command.reason, exceptionId: command.exceptionId, stepId: run.currentStepId }) };
     default:
       return assertNever(command, 'run command');
   }
@@ -168,6 +171,8 @@ export function createRun(workflow: Workflow, version: WorkflowVersion | null, r
     output: null,
     error: null,
     cancelReason: null,
+    reopenCount: 0,
+    reopenedAt: null,
     createdBy: actor.id,
     createdAt: now,
     startedAt: null,

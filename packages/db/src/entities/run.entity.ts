@@ -62,13 +62,10 @@ export class RunEntity {
   @Column({ type: 'timestamptz', name: 'updated_at', default: () => 'now()' })
   updatedAt: Date;
 
-  /**
-   * Times the run was re-opened after completing (its result was wrong): rework in the
-   * metrics. Kept out of the domain Run; only reopenRun writes them.
-   */
+  /** Times the run was re-opened after completing (its result was wrong): rework in the metrics. */
   @Column({ type: 'integer', name: 'reopen_count', default: 0 })
-  reopenCount?: number;
+  reopenCount: number;
 
   @Column({ type: 'timestamptz', name: 'reopened_at', nullable: true })
-  reopenedAt?: Date | null;
+  reopenedAt: Date | null;
 }

@@ -36,6 +36,8 @@ export function toRun(e: RunEntity): Run {
     output: (e.output as JsonValue | null) ?? null,
     error: (e.error as Run['error']) ?? null,
     cancelReason: e.cancelReason,
+    reopenCount: e.reopenCount,
+    reopenedAt: e.reopenedAt,
     createdBy: e.createdBy,
     createdAt: e.createdAt,
     startedAt: e.startedAt,

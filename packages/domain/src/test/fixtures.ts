@@ -174,6 +174,8 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
     output: null,
     error: null,
     cancelReason: null,
+    reopenCount: 0,
+    reopenedAt: null,
     createdBy: actors.integrator.id,
     createdAt: NOW,
     startedAt: null,

@@ -16,8 +16,6 @@ export class RunReopenService {
       const now = new Date();
       const reopened = reopenRun(run, { reason, exceptionId: randomUUID(), ...(definition.slas ? { slaMinutes: definition.slas.exceptionMinutes } : {}) }, now);
       await tx.save(RunEntity, fromRun(reopened.run));
-      // The count lives beside the run (not in the domain Run): the rework metric reads it.
-      await tx.query(`UPDATE runs SET reopen_count = reopen_count + 1, reopened_at = $2 WHERE id = $1`, [run.id, now]);
       await insertEntity(tx, ExceptionItemEntity, fromExceptionItem(reopened.exception));
       await recordEvents(tx, actor, reopened.events);
       return reopened.run;
