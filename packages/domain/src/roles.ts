@@ -3,6 +3,10 @@ import { DomainError } from './errors.js';
 export const ROLES = ['admin', 'owner', 'reviewer', 'integrator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
 /** Whoever performs an operation: a person in the console or an integrator's API key. */
 export interface Actor {
   readonly id: string;
@@ -72,6 +76,11 @@ export function isOperation(name: string): name is Operation {
 
 export function canPerform(role: Role, operation: Operation): boolean {
   return (OPERATION_ROLES[operation] as readonly Role[]).includes(role);
+}
+
+/** Every operation the role may call, in table order (the console shows only these controls). */
+export function operationsFor(role: Role): Operation[] {
+  return (Object.keys(OPERATION_ROLES) as Operation[]).filter((operation) => canPerform(role, operation));
 }
 
 export function assertCanPerform(actor: Actor, operation: Operation): void {

@@ -9,3 +9,5 @@ export {
   type RunStatus,
   type StatusBadgeProps,
 } from './status-badge/status-badge.js';
+export { AppShell, type AppShellProps } from './app-shell/app-shell.js';
+export { ScreenHeader, type ScreenHeaderProps } from './screen-header/screen-header.js';

@@ -9,6 +9,7 @@ import { HandOffResolver } from '../modules/hand-offs/hand-off.resolver.js';
 import { CostAlertResolver } from '../modules/alerts/cost-alert.resolver.js';
 import { RunReopenResolver } from '../modules/runs/run-reopen.resolver.js';
 import { IdentityResolver } from '../modules/identity/identity.resolver.js';
+import { PrincipalResolver } from '../modules/identity/principal.resolver.js';
 import { MetricsResolver } from '../modules/metrics/metrics.resolver.js';
 import { RunResolver } from '../modules/runs/run.resolver.js';
 import { EvaluationResolver, PromotionSignOffResolver, ReadinessAssessmentResolver } from '../modules/workflows/evaluation.resolver.js';
@@ -18,7 +19,7 @@ import { refuseUnusableArguments } from './input-guard.js';
 
 export async function buildGatehouseSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [WorkflowResolver, WorkflowVersionResolver, EvaluationResolver, ReadinessAssessmentResolver, PromotionSignOffResolver, RunResolver, ApprovalResolver, ExceptionResolver, HandOffResolver, AuditResolver, IdentityResolver, MetricsResolver, CostAlertResolver, RunReopenResolver],
+    resolvers: [WorkflowResolver, WorkflowVersionResolver, EvaluationResolver, ReadinessAssessmentResolver, PromotionSignOffResolver, RunResolver, ApprovalResolver, ExceptionResolver, HandOffResolver, AuditResolver, IdentityResolver, PrincipalResolver, MetricsResolver, CostAlertResolver, RunReopenResolver],
     globalMiddlewares: [authorizeOperation, refuseUnusableArguments],
     validate: false,
   });

@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { fireEvent, render, screen, within } from '@testing-library/react';
+import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { API_KEY_STORAGE_KEY } from '../features/session/api/dev-api-keys.js';
 import { App } from './app.js';
@@ -12,15 +13,12 @@ interface RecordedRequest {
 
 type Responder = (request: RecordedRequest) => { status?: number; body: unknown };
 
-const PRINCIPALS: Record<string, { name: string; role: string }> = {
-  gh_dev_owner: { name: 'Olivia Owner', role: 'owner' },
-  gh_dev_viewer: { name: 'Vera Viewer', role: 'viewer' },
+const READ = ['me', 'workflows', 'workflow', 'run', 'runs'];
+const PRINCIPALS: Record<string, { id: string; name: string; email: string; role: string; operations: string[] }> = {
+  gh_dev_owner: { id: 'p-owner', name: 'Olivia Owner', email: 'olive@x', role: 'owner', operations: [...READ, 'exceptionQueue', 'approvals', 'metrics', 'claimException'] },
+  gh_dev_viewer: { id: 'p-viewer', name: 'Vera Viewer', email: 'vera@x', role: 'viewer', operations: [...READ, 'exceptionQueue', 'approvals', 'metrics'] },
+  gh_dev_integrator: { id: 'p-int', name: 'Ivy Integrator', email: 'ivy@x', role: 'integrator', operations: [...READ, 'startRun'] },
 };
-
-const WORKFLOWS = [
-  { key: 'invoice-triage', name: 'Invoice triage', rolloutStage: 'SHADOW', paused: false },
-  { key: 'refund-approval', name: 'Refund approval', rolloutStage: 'execute', paused: true },
-];
 
 const defaultResponder: Responder = ({ apiKey, query }) => {
   const principal = apiKey ? PRINCIPALS[apiKey] : undefined;
@@ -30,8 +28,8 @@ const defaultResponder: Responder = ({ apiKey, query }) => {
       body: { errors: [{ message: 'Unknown or revoked API key.', extensions: { code: 'UNAUTHENTICATED' } }] },
     };
   }
-  if (query.includes('workflows')) return { body: { data: { workflows: WORKFLOWS } } };
-  return { body: { data: { me: principal } } };
+  if (query.includes('query ConsoleMe')) return { body: { data: { me: principal } } };
+  return { status: 500, body: { errors: [{ message: 'Not stubbed here.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
 };
 
 let requests: RecordedRequest[];
@@ -54,13 +52,21 @@ function stubApi(responder: Responder = defaultResponder) {
   );
 }
 
-function renderConsole() {
+function renderConsole(path = '/') {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return render(
-    <Providers queryClient={queryClient}>
-      <App />
-    </Providers>,
+    <MemoryRouter initialEntries={[path]}>
+      <Providers queryClient={queryClient}>
+        <App />
+      </Providers>
+    </MemoryRouter>,
   );
+}
+
+function navLabels(): string[] {
+  return within(screen.getByRole('navigation', { name: 'Main' }))
+    .queryAllByRole('link')
+    .map((link) => link.textContent ?? '');
 }
 
 function signInSelect() {
@@ -75,12 +81,12 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-describe('console', () => {
+describe('console shell', () => {
   it('starts signed out, offering every seeded dev key, and calls no API', () => {
     stubApi();
     renderConsole();
 
-    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Gatehouse console');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Sign in');
     expect(screen.getByRole('region', { name: 'You are signed out' })).toBeTruthy();
     const values = Array.from(signInSelect().options).map((o) => o.value);
     expect(values).toEqual([
@@ -96,7 +102,7 @@ describe('console', () => {
     expect(requests).toHaveLength(0);
   });
 
-  it('signs in with the chosen key: remembers it, sends it as x-api-key, shows me and workflows', async () => {
+  it('signs in with the chosen key: remembers it, sends it as x-api-key, shows who and the screens the role may open', async () => {
     stubApi();
     renderConsole();
 
@@ -104,16 +110,18 @@ describe('console', () => {
 
     expect(localStorage.getItem(API_KEY_STORAGE_KEY)).toBe('gh_dev_owner');
     expect((await screen.findByText('Olivia Owner')).closest('p')?.textContent).toContain('(owner)');
-
-    const table = await screen.findByRole('table');
-    const rows = within(table).getAllByRole('row').slice(1);
-    expect(rows.map((row) => row.textContent)).toEqual([
-      'Invoice triageinvoice-triageShadowActive',
-      'Refund approvalrefund-approvalExecutePaused',
-    ]);
-    expect(requests.length).toBeGreaterThanOrEqual(2);
+    expect(navLabels()).toEqual(['Exceptions', 'Approvals', 'Runs', 'Workflows', 'Metrics']);
+    // The home route opens the first screen the role may use.
+    expect(await screen.findByRole('heading', { level: 1, name: 'Exception queue' })).toBeTruthy();
     expect(requests.every((r) => r.apiKey === 'gh_dev_owner')).toBe(true);
-    expect(requests.some((r) => /\bme\s*\{\s*name\s+role\s*\}/.test(r.query))).toBe(true);
+  });
+
+  it('an integrator, who may not read the queue, gets neither it nor approvals nor metrics in the navigation', async () => {
+    localStorage.setItem(API_KEY_STORAGE_KEY, 'gh_dev_integrator');
+    stubApi();
+    renderConsole();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Runs' })).toBeTruthy();
+    expect(navLabels()).toEqual(['Runs', 'Workflows']);
   });
 
   it('restores the remembered key on load and switches identity on change', async () => {
@@ -141,51 +149,22 @@ describe('console', () => {
     expect(requests).toHaveLength(0);
   });
 
-  it("shows the API's error message and code", async () => {
+  it("shows the API's error message and code when sign-in fails", async () => {
     stubApi();
     renderConsole();
     // A seeded key the stub API does not know: it answers UNAUTHENTICATED.
-    fireEvent.change(signInSelect(), { target: { value: 'gh_dev_integrator' } });
+    fireEvent.change(signInSelect(), { target: { value: 'gh_dev_reviewer' } });
 
     const alerts = await screen.findAllByRole('alert');
     const signInAlert = alerts.find((a) => a.textContent?.includes('Could not sign in'));
     expect(signInAlert?.textContent).toContain('Unknown or revoked API key.');
-    expect(within(signInAlert as HTMLElement).getByText('UNAUTHENTICATED')).toBeTruthy();
+    expect(within(signInAlert as HTMLElement).getAllByText('UNAUTHENTICATED').length).toBeGreaterThan(0);
   });
 
-  it('shows an empty state when there are no workflows', async () => {
-    stubApi((request) =>
-      request.query.includes('workflows')
-        ? { body: { data: { workflows: [] } } }
-        : { body: { data: { me: { name: 'Ada Admin', role: 'ADMIN' } } } },
-    );
-    renderConsole();
-    fireEvent.change(signInSelect(), { target: { value: 'gh_dev_admin' } });
-
-    expect(await screen.findByRole('region', { name: 'No workflows yet' })).toBeTruthy();
-    expect(screen.getByText('Ada Admin').closest('p')?.textContent).toContain('(admin)');
-  });
-
-  it('shows a loading state while the API answers', async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    stubApi(defaultResponder);
-    const answer = globalThis.fetch;
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (...args: Parameters<typeof fetch>) => {
-        await gate;
-        return answer(...args);
-      }),
-    );
-    renderConsole();
-    fireEvent.change(signInSelect(), { target: { value: 'gh_dev_owner' } });
-
-    expect(screen.getByText('Loading workflows…').getAttribute('role')).toBe('status');
-    release();
-    expect(await screen.findByRole('table')).toBeTruthy();
-    expect(screen.queryByText('Loading workflows…')).toBeNull();
+  it('an unknown address shows "Page not found", not a blank screen', async () => {
+    localStorage.setItem(API_KEY_STORAGE_KEY, 'gh_dev_viewer');
+    stubApi();
+    renderConsole('/no/such/screen');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Page not found' })).toBeTruthy();
   });
 });

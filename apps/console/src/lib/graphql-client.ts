@@ -51,9 +51,19 @@ interface GraphQLResponseBody<TData> {
   readonly errors?: readonly GraphQLErrorPayload[];
 }
 
+/**
+ * A document as `pnpm codegen` generates it (a string carrying its result and variable types),
+ * or a plain string in tests.
+ */
+export interface TypedDocument<TData, TVariables> {
+  toString(): string;
+  /** Type-only: never set at run time. */
+  readonly __apiType?: (variables: TVariables) => TData;
+}
+
 /** POSTs `{ query, variables }` as JSON and returns `data`, or throws a GraphQLRequestError. */
-export async function graphqlRequest<TData, TVariables extends Record<string, unknown> = Record<string, never>>(
-  query: string,
+export async function graphqlRequest<TData, TVariables = Record<string, never>>(
+  query: string | TypedDocument<TData, TVariables>,
   variables?: TVariables,
   options: GraphQLRequestOptions = {},
 ): Promise<TData> {
@@ -68,7 +78,7 @@ export async function graphqlRequest<TData, TVariables extends Record<string, un
     response = await fetch(options.endpoint ?? '/graphql', {
       method: 'POST',
       headers,
-      body: JSON.stringify({ query, variables: variables ?? {} }),
+      body: JSON.stringify({ query: query.toString(), variables: variables ?? {} }),
       signal: options.signal ?? null,
     });
   } catch (error) {

@@ -36,6 +36,19 @@ describe('authentication', () => {
     expect(data.me).toMatchObject({ email, role });
   });
 
+  it('me.operations lists exactly what the role may call, so the console can hide the rest', async () => {
+    const viewer = (await api.ok(KEYS.viewer, `{ me { operations } }`)).me.operations as string[];
+    expect(viewer).toEqual(expect.arrayContaining(['me', 'exceptionQueue', 'metrics']));
+    expect(viewer).not.toContain('claimException');
+    expect(viewer).not.toContain('decideApproval');
+    const reviewer = (await api.ok(KEYS.reviewer, `{ me { operations } }`)).me.operations as string[];
+    expect(reviewer).toEqual(expect.arrayContaining(['claimException', 'resolveException', 'decideApproval']));
+    expect(reviewer).not.toContain('publishWorkflowVersion');
+    const integrator = (await api.ok(KEYS.integrator, `{ me { operations } }`)).me.operations as string[];
+    expect(integrator).toContain('startRun');
+    expect(integrator).not.toContain('exceptionQueue');
+  });
+
   it('no key, an unknown key or a blank one is UNAUTHENTICATED', async () => {
     expect(expectError(await api.gql(null, ME), 'UNAUTHENTICATED').message).toMatch(/x-api-key/);
     expectError(await api.gql('gh_dev_nobody', ME), 'UNAUTHENTICATED');

@@ -1,12 +1,13 @@
-export const ME_QUERY = /* GraphQL */ `
+import { graphql } from '../../../gql/index.js';
+
+export const ME_QUERY = graphql(`
   query ConsoleMe {
     me {
+      id
       name
+      email
       role
+      operations
     }
   }
-`;
-
-export interface MeQueryData {
-  readonly me: { readonly name: string; readonly role: string };
-}
+`);

@@ -1,4 +1,6 @@
-export const WORKFLOWS_QUERY = /* GraphQL */ `
+import { graphql } from '../../../gql/index.js';
+
+export const WORKFLOWS_QUERY = graphql(`
   query ConsoleWorkflows {
     workflows {
       key
@@ -7,16 +9,4 @@ export const WORKFLOWS_QUERY = /* GraphQL */ `
       paused
     }
   }
-`;
-
-export interface WorkflowSummary {
-  readonly key: string;
-  readonly name: string;
-  /** shadow | draft | execute (GraphQL enums may arrive upper-cased). */
-  readonly rolloutStage: string;
-  readonly paused: boolean;
-}
-
-export interface WorkflowsQueryData {
-  readonly workflows: readonly WorkflowSummary[];
-}
+`);
