@@ -19,6 +19,7 @@ import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../graphql/connection.js';
 import type { AuditSealer } from '../audit/audit-sealer.js';
 import { insertRunWithFirstDispatch } from './start-run-store.js';
+import { WorkflowSnapshots } from './workflow-snapshots.js';
 
 export interface StartRunCommand {
   workflowKey: string;
@@ -37,6 +38,7 @@ export interface RunFilter {
 
 export class RunService {
   private readonly versions = new VersionCache();
+  private readonly workflows = new WorkflowSnapshots();
   constructor(
     private readonly ds: DataSource,
     private readonly sealer: AuditSealer,
@@ -52,7 +54,8 @@ export class RunService {
     const key = cmd.idempotencyKey.trim();
     const db = this.ds.manager;
     for (let attempt = 1; ; attempt++) {
-      const workflow = await loadWorkflow(db, cmd.workflowKey);
+      // A snapshot first; after 'workflow_changed' the row itself (see WorkflowSnapshots).
+      const workflow = await this.workflows.get(db, cmd.workflowKey, attempt > 1);
       const version = await this.versions.published(db, workflow);
       const replay = async () => {
         const existing = await db.findOne(RunEntity, { where: { workflowId: workflow.id, idempotencyKey: key } });
@@ -79,7 +82,7 @@ export class RunService {
       // The unique (workflow, idempotency key) index decided for an earlier run, also when two
       // requests with one key race.
       if (outcome === 'key_taken') return (await replay())!;
-      // The workflow was published, promoted or rolled back between the read and the insert.
+      // The workflow was published, promoted or rolled back since it was read (or snapshotted).
       if (attempt >= 3) throw new DomainError('conflict', `Workflow "${workflow.key}" is changing; start the run again.`, { workflowKey: workflow.key });
     }
   }

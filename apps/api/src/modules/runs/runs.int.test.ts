@@ -3,7 +3,7 @@ import { gateRunForApproval, loadWorkflow, raiseRunException, VersionCache } fro
 import { createRun } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
 import { insertRunWithFirstDispatch } from './start-run-store.js';
-import { CREATE_WORKFLOW, KEYS, OWNERS, PROPOSE, START_RUN, VALID_INPUT, DEFINITION, publishedWorkflow, startRun } from '../../test/fixtures.js';
+import { APPROVE, CREATE_WORKFLOW, KEYS, OWNERS, PROPOSE, PUBLISH, START_RUN, VALID_INPUT, DEFINITION, publishedWorkflow, startRun } from '../../test/fixtures.js';
 import { countRows, expectError, startTestApi, type GqlResult, type TestApi } from '../../test/test-api.js';
 
 const CANCEL = `mutation ($id: ID!, $reason: String!) { cancelRun(runId: $id, reason: $reason) { id status cancelReason finishedAt approvals { status } exceptions { status resolution } } }`;
@@ -63,6 +63,23 @@ describe('startRun', () => {
     const second = build(workflow.rolloutStage, 'store-key').state;
     expect(await insertRunWithFirstDispatch(api.ds.manager, second, audit(second.id))).toBe('key_taken');
     expect(await written(second.id)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('a start right after a stage change or a publish runs in the new stage and version, though the API had the workflow snapshotted', async () => {
+    await publishedWorkflow(api, 'snapshotted');
+    const STAGE = `mutation ($key: String!, $stage: RolloutStage!) { setRolloutStage(workflowKey: $key, stage: $stage, reason: "test", override: true) { rolloutStage } }`;
+    const started = async (idem: string) => (await api.ok(KEYS.integrator, START_RUN, { key: 'snapshotted', input: VALID_INPUT, idem })).startRun.run;
+    expect((await started('snap-1')).mode).toBe('shadow'); // snapshot taken
+    await api.ok(KEYS.admin, STAGE, { key: 'snapshotted', stage: 'draft' });
+    expect((await started('snap-2')).mode).toBe('draft');
+    await api.ok(KEYS.admin, STAGE, { key: 'snapshotted', stage: 'shadow' });
+    expect((await started('snap-3')).mode).toBe('shadow');
+    await api.ok(KEYS.owner, PROPOSE, { key: 'snapshotted', def: DEFINITION });
+    await api.ok(KEYS.approver, APPROVE, { key: 'snapshotted', v: 2 });
+    await api.ok(KEYS.owner, PUBLISH, { key: 'snapshotted', v: 2 });
+    await started('snap-4');
+    const versions = await api.ds.query(`SELECT v.version FROM runs r JOIN workflow_versions v ON v.id = r.version_id WHERE r.idempotency_key LIKE 'snap-%' ORDER BY r.idempotency_key`);
+    expect(versions.map((r: { version: number }) => r.version)).toEqual([1, 1, 1, 2]);
   });
 
   it('same key + same input (any key order) returns the same run; a different input is CONFLICT', async () => {

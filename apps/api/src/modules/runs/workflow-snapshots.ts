@@ -1,0 +1,29 @@
+import { loadWorkflow, type Tx } from '@gatehouse/db';
+import type { Workflow } from '@gatehouse/domain';
+
+/**
+ * Workflows as startRun last read them, by key, so the hot path does not read the workflow row
+ * on every request. A stale snapshot cannot start a run on the wrong version or stage: the
+ * insert itself re-checks the published version and rollout stage it was built from and writes
+ * nothing when they moved on ('workflow_changed'), and the caller then reads fresh. The age
+ * limit only bounds how long fields startRun does not guard (name, evaluation policy) may lag.
+ */
+export class WorkflowSnapshots {
+  private readonly byKey = new Map<string, { workflow: Workflow; readAt: number }>();
+
+  constructor(
+    private readonly maxAgeMs = 5_000,
+    private readonly limit = 1_000,
+  ) {}
+
+  /** The cached snapshot when young enough and `fresh` is false; otherwise read (NOT_FOUND when absent) and cache. */
+  async get(db: Tx, key: string, fresh: boolean, now = Date.now()): Promise<Workflow> {
+    const cached = this.byKey.get(key);
+    if (!fresh && cached && now - cached.readAt < this.maxAgeMs) return cached.workflow;
+    const workflow = await loadWorkflow(db, key);
+    this.byKey.delete(key); // re-insert at the end: the oldest entry is the one evicted
+    if (this.byKey.size >= this.limit) this.byKey.delete(this.byKey.keys().next().value!);
+    this.byKey.set(key, { workflow, readAt: now });
+    return workflow;
+  }
+}
