@@ -30,6 +30,8 @@ export const OPERATION_ROLES = {
   runs: ['admin', 'owner', 'reviewer', 'integrator', 'viewer'],
   exceptionQueue: ['admin', 'owner', 'reviewer', 'viewer'],
   approvals: ['admin', 'owner', 'reviewer', 'viewer'],
+  approval: ['admin', 'owner', 'reviewer', 'viewer'],
+  exception: ['admin', 'owner', 'reviewer', 'viewer'],
   metrics: ['admin', 'owner', 'reviewer', 'viewer'],
   costAlerts: ['admin', 'owner', 'reviewer', 'viewer'],
   auditTrail: ['admin', 'owner', 'reviewer', 'viewer'],

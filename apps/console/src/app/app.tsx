@@ -1,17 +1,26 @@
 import { AppShell, EmptyState, ScreenHeader } from '@gatehouse/ui';
+import { type ComponentType, Suspense, lazy } from 'react';
 import { NavLink, Navigate, Route, Routes } from 'react-router';
-import { ApprovalsPage } from '../features/approvals/components/approvals-page.js';
-import { ExceptionQueuePage } from '../features/exceptions/components/exception-queue-page.js';
-import { MetricsPage } from '../features/metrics/components/metrics-page.js';
-import { RunExplorerPage } from '../features/runs/components/run-explorer-page.js';
-import { RunPage } from '../features/runs/components/run-page.js';
 import { CurrentPrincipal } from '../features/session/components/current-principal.js';
 import { DevSignIn } from '../features/session/components/dev-sign-in.js';
 import { useApiKey } from '../features/session/hooks/use-api-key.js';
 import { useMe } from '../features/session/hooks/use-me.js';
-import { WorkflowPage } from '../features/workflows/components/workflow-page.js';
-import { WorkflowsPage } from '../features/workflows/components/workflows-page.js';
 import { NAV_ITEMS } from './nav-items.js';
+
+/**
+ * Each screen is its own chunk, loaded when first opened: the charting library (metrics) and the
+ * JSON diff (workflows, approvals) stay out of the reviewer's first load.
+ */
+function screen<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+const ExceptionQueuePage = screen(() => import('../features/exceptions/components/exception-queue-page.js'), 'ExceptionQueuePage');
+const ApprovalsPage = screen(() => import('../features/approvals/components/approvals-page.js'), 'ApprovalsPage');
+const RunExplorerPage = screen(() => import('../features/runs/components/run-explorer-page.js'), 'RunExplorerPage');
+const RunPage = screen(() => import('../features/runs/components/run-page.js'), 'RunPage');
+const WorkflowsPage = screen(() => import('../features/workflows/components/workflows-page.js'), 'WorkflowsPage');
+const WorkflowPage = screen(() => import('../features/workflows/components/workflow-page.js'), 'WorkflowPage');
+const MetricsPage = screen(() => import('../features/metrics/components/metrics-page.js'), 'MetricsPage');
 
 /** The screens this role may open; an integrator (no queue) starts at Runs. */
 function MainNav() {
@@ -67,19 +76,21 @@ export function App() {
           />
         </>
       ) : (
-        <Routes>
-          <Route path="/" element={<HomeRedirect />} />
-          <Route path="/exceptions" element={<ExceptionQueuePage />} />
-          <Route path="/exceptions/:exceptionId" element={<ExceptionQueuePage />} />
-          <Route path="/approvals" element={<ApprovalsPage />} />
-          <Route path="/approvals/:approvalId" element={<ApprovalsPage />} />
-          <Route path="/runs" element={<RunExplorerPage />} />
-          <Route path="/runs/:runId" element={<RunPage />} />
-          <Route path="/workflows" element={<WorkflowsPage />} />
-          <Route path="/workflows/:workflowKey" element={<WorkflowPage />} />
-          <Route path="/metrics" element={<MetricsPage />} />
-          <Route path="*" element={<NotFound />} />
-        </Routes>
+        <Suspense fallback={<p role="status">Loading…</p>}>
+          <Routes>
+            <Route path="/" element={<HomeRedirect />} />
+            <Route path="/exceptions" element={<ExceptionQueuePage />} />
+            <Route path="/exceptions/:exceptionId" element={<ExceptionQueuePage />} />
+            <Route path="/approvals" element={<ApprovalsPage />} />
+            <Route path="/approvals/:approvalId" element={<ApprovalsPage />} />
+            <Route path="/runs" element={<RunExplorerPage />} />
+            <Route path="/runs/:runId" element={<RunPage />} />
+            <Route path="/workflows" element={<WorkflowsPage />} />
+            <Route path="/workflows/:workflowKey" element={<WorkflowPage />} />
+            <Route path="/metrics" element={<MetricsPage />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </Suspense>
       )}
     </AppShell>
   );

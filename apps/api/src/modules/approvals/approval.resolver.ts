@@ -23,6 +23,11 @@ export class ApprovalResolver {
     return ctx.services.approvals.list({ workflowKey: filter?.workflowKey ?? null, statuses: (filter?.statuses as ApprovalStatus[] | null) ?? null }, first, after);
   }
 
+  @Query(() => ApprovalType, { description: 'One approval, decided or not (the inbox detail, links from a run); NOT_FOUND if there is none.' })
+  approval(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Approval> {
+    return ctx.services.approvals.get(id);
+  }
+
   @Mutation(() => ApprovalType, { description: 'approve, reject (reason required) or edit_and_approve (editedOutput and reason required). A second decision is CONFLICT.' })
   decideApproval(
     @Arg('approvalId', () => ID) approvalId: string,

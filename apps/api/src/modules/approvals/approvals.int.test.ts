@@ -119,6 +119,30 @@ describe('decideApproval', () => {
   });
 });
 
+describe('approval(id)', () => {
+  const ONE = `query ($id: ID!) { approval(id: $id) { id status decision reason proposed edited decisionBlockedReason run { id } requestedBy { email } decidedBy { email } } }`;
+
+  it('reads one approval, pending or decided, with why the caller cannot decide it', async () => {
+    const { approvalId, runId } = await pendingApproval();
+    const pending = await api.ok(KEYS.viewer, ONE, { id: approvalId });
+    expect(pending.approval).toMatchObject({ id: approvalId, status: 'pending', proposed: PROPOSED, run: { id: runId }, requestedBy: { email: 'ivy@gatehouse.dev' } });
+    const byAdmin = await api.ok(KEYS.admin, ONE, { id: approvalId });
+    expect(byAdmin.approval.decisionBlockedReason).toBeNull();
+
+    await api.ok(KEYS.reviewer, DECIDE, { id: approvalId, d: 'reject', reason: 'Wrong customer' });
+    const decided = await api.ok(KEYS.reviewer2, ONE, { id: approvalId });
+    expect(decided.approval).toMatchObject({ status: 'rejected', decision: 'reject', reason: 'Wrong customer', decidedBy: { email: 'rita@gatehouse.dev' } });
+    expect(decided.approval.decisionBlockedReason).toMatch(/already rejected/);
+  });
+
+  it('is NOT_FOUND for an unknown or malformed id, and refused to an integrator', async () => {
+    expectError(await api.gql(KEYS.reviewer, ONE, { id: '00000000-0000-4000-8000-0000000000ff' }), 'NOT_FOUND');
+    expectError(await api.gql(KEYS.reviewer, ONE, { id: 'not-a-uuid' }), 'NOT_FOUND');
+    const { approvalId } = await pendingApproval();
+    expectError(await api.gql(KEYS.integrator, ONE, { id: approvalId }), 'FORBIDDEN');
+  });
+});
+
 describe('decideApproval racing cancelRun', () => {
   const CANCEL = `mutation ($id: ID!, $reason: String!) { cancelRun(runId: $id, reason: $reason) { id status } }`;
 

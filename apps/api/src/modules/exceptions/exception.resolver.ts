@@ -1,4 +1,4 @@
-import type { ExceptionItem, ExceptionReason, ExceptionResolution, ExceptionStatus } from '@gatehouse/domain';
+import { DomainError, exceptionSlaState, stepOutputSchema, type ExceptionItem, type ExceptionQueueOrder, type ExceptionReason, type ExceptionResolution, type ExceptionSlaState, type ExceptionStatus, type Run } from '@gatehouse/domain';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { principalOf } from '../../graphql/authorize.js';
 import type { Connection } from '../../graphql/connection.js';
@@ -9,15 +9,18 @@ import { PrincipalType } from '../identity/principal.types.js';
 import { RunType } from '../runs/run.types.js';
 import { WorkflowType } from '../workflows/workflow.types.js';
 import type { AssigneeFilter } from './exception.service.js';
-import { ExceptionConnection, ExceptionFilterInput, ExceptionItemType } from './exception.types.js';
+import { runLoader } from './exception-loaders.js';
+import { ExceptionConnection, ExceptionFilterInput, ExceptionItemType, ExceptionQueueOrderEnum, ExceptionSlaStateEnum } from './exception.types.js';
 
 @Resolver(() => ExceptionItemType)
 export class ExceptionResolver {
-  @Query(() => ExceptionConnection, { description: 'The exception queue: oldest first, open and claimed by default. first ≤ 100.' })
+  @Query(() => ExceptionConnection, { description: 'The exception queue: oldest first unless orderBy says otherwise, open and claimed by default. first ≤ 100.' })
   exceptionQueue(
     @Arg('filter', () => ExceptionFilterInput, { nullable: true }) filter: ExceptionFilterInput | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('orderBy', () => ExceptionQueueOrderEnum, { nullable: true, description: 'Defaults to oldest. A cursor pages only the order it came from.' })
+    orderBy: ExceptionQueueOrder | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Connection<ExceptionItem>> {
     return ctx.services.exceptions.list(
@@ -27,10 +30,18 @@ export class ExceptionResolver {
         reasons: (filter?.reasons as ExceptionReason[] | null) ?? null,
         statuses: (filter?.statuses as ExceptionStatus[] | null) ?? null,
         assignee: (filter?.assignee as AssigneeFilter | null) ?? null,
+        minAgeMinutes: filter?.minAgeMinutes ?? null,
+        slaStates: (filter?.slaStates as ExceptionSlaState[] | null) ?? null,
       },
       first,
       after,
+      orderBy ?? 'oldest',
     );
+  }
+
+  @Query(() => ExceptionItemType, { description: 'One exception item, resolved or not; NOT_FOUND if there is none.' })
+  exception(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ExceptionItem> {
+    return ctx.services.exceptions.get(id);
   }
 
   @Mutation(() => ExceptionItemType, { description: 'Take an item. Claiming one you hold is a no-op; one someone else holds is CONFLICT.' })
@@ -62,8 +73,24 @@ export class ExceptionResolver {
   }
 
   @FieldResolver(() => RunType)
-  run(@Root() x: ExceptionItem, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runs.get(x.runId);
+  async run(@Root() x: ExceptionItem, @Ctx() ctx: GraphQLContext): Promise<Run> {
+    return requireRun(await runLoader(ctx).load(x.runId), x);
+  }
+
+  @FieldResolver(() => ExceptionSlaStateEnum, { nullable: true, description: 'The SLA state now (see ExceptionSlaState); null once resolved.' })
+  slaState(@Root() x: ExceptionItem): ExceptionSlaState | null {
+    return exceptionSlaState(x, new Date());
+  }
+
+  @FieldResolver(() => JSONScalar, {
+    nullable: true,
+    description:
+      "The JSON Schema the failing step's output must satisfy (an agent step's outputSchema, a validate step's schema), from the run's workflow version; an override_output is validated against it. Null when the step states none.",
+  })
+  async stepOutputSchema(@Root() x: ExceptionItem, @Ctx() ctx: GraphQLContext): Promise<unknown> {
+    const run = requireRun(await runLoader(ctx).load(x.runId), x);
+    const version = await ctx.loaders.version.load(run.versionId);
+    return version ? stepOutputSchema(version.definition, x.stepId) : null;
   }
 
   @FieldResolver(() => WorkflowType)
@@ -80,4 +107,10 @@ export class ExceptionResolver {
   resolvedBy(@Root() x: ExceptionItem, @Ctx() ctx: GraphQLContext) {
     return x.resolvedBy ? ctx.loaders.principal.load(x.resolvedBy) : null;
   }
+}
+
+/** An item's run always exists (runs are never deleted); a missing one is a broken invariant. */
+function requireRun(run: Run | null, x: ExceptionItem): Run {
+  if (!run) throw new DomainError('not_found', `No run with id ${x.runId}.`, { runId: x.runId });
+  return run;
 }

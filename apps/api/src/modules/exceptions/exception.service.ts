@@ -1,8 +1,10 @@
 import { applyRunCommand, ExceptionItemEntity, fromExceptionItem, fromHandOff, HandOffEntity, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, toExceptionItem, type Tx, WorkflowVersionEntity } from '@gatehouse/db';
 import {
   DomainError,
+  assertNever,
   claimException,
   defaultHandOff,
+  EXCEPTION_DUE_SOON_MINUTES,
   handOffFromException,
   releaseException,
   resolveException,
@@ -10,7 +12,9 @@ import {
   type Actor,
   type DomainEvent,
   type ExceptionItem,
+  type ExceptionQueueOrder,
   type ExceptionReason,
+  type ExceptionSlaState,
   type ExceptionResolution,
   type ExceptionStatus,
   type JsonValue,
@@ -18,7 +22,7 @@ import {
   type WorkflowDefinition,
 } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { Brackets, type DataSource, type SelectQueryBuilder } from 'typeorm';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../graphql/connection.js';
 
 export type AssigneeFilter = 'me' | 'unassigned' | 'any';
@@ -28,7 +32,24 @@ export interface ExceptionFilter {
   reasons?: ExceptionReason[] | null;
   statuses?: ExceptionStatus[] | null;
   assignee?: AssigneeFilter | null;
+  /** Only items opened at least this many minutes ago. */
+  minAgeMinutes?: number | null;
+  slaStates?: ExceptionSlaState[] | null;
 }
+
+/** An age filter longer than a year is a typo, not a query. */
+const MAX_AGE_MINUTES = 525_600;
+/** Stands in for "no due time" so due-soonest order and its cursor put those items last. */
+const NO_DUE_AT = '9999-12-31T23:59:59.999Z';
+const DUE_KEY = `COALESCE(x.due_at, '${NO_DUE_AT}'::timestamptz)`;
+
+/** SQL for each SLA state at :now / :soon; the same boundaries as the domain's exceptionSlaState. */
+const SLA_STATE_SQL: Record<ExceptionSlaState, string> = {
+  overdue: 'x.due_at < :now',
+  due_soon: 'x.due_at >= :now AND x.due_at < :soon',
+  on_track: 'x.due_at >= :soon',
+  no_sla: 'x.due_at IS NULL',
+};
 
 export interface ResolveCommand {
   exceptionId: string;
@@ -79,10 +100,20 @@ export class ExceptionService {
     return toExceptionItem(row);
   }
 
-  /** The reviewer's queue: oldest first, because the oldest item is closest to breaching its SLA. */
-  async list(actor: Actor, filter: ExceptionFilter, first: number | null | undefined, after: string | null | undefined): Promise<Connection<ExceptionItem>> {
+  /**
+   * The reviewer's queue: oldest first by default, because the oldest item has waited longest;
+   * newest first, or due soonest (items without an SLA last). Keyset-paged on (sort key, id).
+   */
+  async list(
+    actor: Actor,
+    filter: ExceptionFilter,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    order: ExceptionQueueOrder = 'oldest',
+  ): Promise<Connection<ExceptionItem>> {
     const limit = pageSize(first);
     const cursor = decodeCursor(after);
+    const now = new Date();
     const qb = this.ds.getRepository(ExceptionItemEntity).createQueryBuilder('x');
     if (filter.workflowKey) {
       const workflow = await loadWorkflow(this.ds.manager, filter.workflowKey);
@@ -92,9 +123,21 @@ export class ExceptionService {
     if (filter.reasons?.length) qb.andWhere('x.reason IN (:...reasons)', { reasons: filter.reasons });
     if (filter.assignee === 'me') qb.andWhere('x.assignee_id = :me', { me: actor.id });
     if (filter.assignee === 'unassigned') qb.andWhere('x.assignee_id IS NULL');
-    if (cursor) qb.andWhere('(x.created_at, x.id) > (:cAt::timestamptz, :cId::uuid)', { cAt: String(cursor.sortValue), cId: cursor.id });
-    const rows = await qb.orderBy('x.created_at', 'ASC').addOrderBy('x.id', 'ASC').take(limit + 1).getMany();
-    return toConnection(rows.map(toExceptionItem), limit, (x) => encodeCursor(x.createdAt.toISOString(), x.id));
+    if (filter.minAgeMinutes !== null && filter.minAgeMinutes !== undefined) {
+      const minutes = filter.minAgeMinutes;
+      if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_AGE_MINUTES) {
+        throw new DomainError('invalid_input', `minAgeMinutes must be a whole number of minutes between 0 and ${MAX_AGE_MINUTES}.`, { field: 'minAgeMinutes' });
+      }
+      qb.andWhere('x.created_at <= :openedBy', { openedBy: new Date(now.getTime() - minutes * 60_000) });
+    }
+    if (filter.slaStates?.length) {
+      const states = [...new Set(filter.slaStates)];
+      qb.andWhere(new Brackets((or) => states.forEach((state) => or.orWhere(`(${SLA_STATE_SQL[state]})`))));
+      qb.setParameters({ now, soon: new Date(now.getTime() + EXCEPTION_DUE_SOON_MINUTES * 60_000) });
+    }
+    const rows = await orderQueue(qb, order, cursor).take(limit + 1).getMany();
+    const items = rows.map(toExceptionItem);
+    return toConnection(items, limit, (x) => encodeCursor(cursorValue(x, order), x.id));
   }
 
   /**
@@ -126,4 +169,31 @@ export class ExceptionService {
       return state;
     });
   }
+}
+
+/** Adds the order and the keyset condition after `cursor` (whose sort value is an ISO instant). */
+function orderQueue(
+  qb: SelectQueryBuilder<ExceptionItemEntity>,
+  order: ExceptionQueueOrder,
+  cursor: { sortValue: string | number; id: string } | null,
+): SelectQueryBuilder<ExceptionItemEntity> {
+  const at = cursor ? { cAt: String(cursor.sortValue), cId: cursor.id } : null;
+  switch (order) {
+    case 'oldest':
+      if (at) qb.andWhere('(x.created_at, x.id) > (:cAt::timestamptz, :cId::uuid)', at);
+      return qb.orderBy('x.created_at', 'ASC').addOrderBy('x.id', 'ASC');
+    case 'newest':
+      if (at) qb.andWhere('(x.created_at, x.id) < (:cAt::timestamptz, :cId::uuid)', at);
+      return qb.orderBy('x.created_at', 'DESC').addOrderBy('x.id', 'DESC');
+    case 'due_soonest':
+      if (at) qb.andWhere(`(${DUE_KEY}, x.id) > (:cAt::timestamptz, :cId::uuid)`, at);
+      return qb.orderBy(DUE_KEY, 'ASC').addOrderBy('x.id', 'ASC');
+    default:
+      return assertNever(order, 'exception queue order');
+  }
+}
+
+function cursorValue(item: ExceptionItem, order: ExceptionQueueOrder): string {
+  if (order === 'due_soonest') return item.dueAt?.toISOString() ?? NO_DUE_AT;
+  return item.createdAt.toISOString();
 }

@@ -1,10 +1,12 @@
-import { checkPublishReadiness, type Workflow, type WorkflowVersion } from '@gatehouse/domain';
+import { checkPublishReadiness, type Workflow, type WorkflowHealth, type WorkflowVersion } from '@gatehouse/domain';
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { principalOf } from '../../graphql/authorize.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { RolloutStageEnum } from '../../graphql/enums.js';
 import { JSONObjectScalar } from '../../graphql/scalars.js';
 import { PrincipalType } from '../identity/principal.types.js';
+import { WorkflowHealthService } from './workflow-health.service.js';
+import { WorkflowHealthType } from './workflow-health.types.js';
 import {
   CreateWorkflowInput,
   PublishReadinessType,
@@ -134,6 +136,14 @@ export class WorkflowResolver {
   @FieldResolver(() => WorkflowVersionType, { nullable: true })
   publishedVersion(@Root() w: Workflow, @Ctx() ctx: GraphQLContext) {
     return w.publishedVersionId ? ctx.loaders.version.load(w.publishedVersionId) : null;
+  }
+
+  @FieldResolver(() => WorkflowHealthType, {
+    description:
+      'Health now, with the signals behind it: paused > critical (SLA breached now, or ≥ 20% of ≥ 5 finished runs of the last 24 h failed) > attention (exceptions waiting, open cost alert, a failed run) > healthy.',
+  })
+  health(@Root() w: Workflow, @Ctx() ctx: GraphQLContext): Promise<WorkflowHealth> {
+    return new WorkflowHealthService(ctx.dataSource).health(w);
   }
 
   @FieldResolver(() => [WorkflowVersionType], { description: 'Newest first.' })

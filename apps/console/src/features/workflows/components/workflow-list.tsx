@@ -1,17 +1,10 @@
 import { EmptyState, ErrorMessage } from '@gatehouse/ui';
+import { Link } from 'react-router';
 import { useWorkflows } from '../hooks/use-workflows.js';
+import { HealthBadge } from './health-badge.js';
+import { stageLabel } from '../lib/stage.js';
 
-const STAGE_LABELS: Record<string, string> = {
-  shadow: 'Shadow',
-  draft: 'Draft',
-  execute: 'Execute',
-};
-
-function stageLabel(stage: string): string {
-  return STAGE_LABELS[stage.toLowerCase()] ?? stage;
-}
-
-/** Every workflow the signed-in principal can see, with its rollout stage and kill switch. */
+/** Every workflow: owner, rollout stage, kill switch, health and readiness at a glance. */
 export function WorkflowList() {
   const workflows = useWorkflows();
 
@@ -39,27 +32,44 @@ export function WorkflowList() {
     );
   }
   return (
-    <table className="console-table">
+    <table className="console-table wf-table">
       <caption className="console-table__caption">
         {list.length === 1 ? '1 workflow' : `${list.length} workflows`}
       </caption>
       <thead>
         <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Key</th>
+          <th scope="col">Workflow</th>
+          <th scope="col">Operational owner</th>
           <th scope="col">Rollout stage</th>
-          <th scope="col">State</th>
+          <th scope="col">Paused</th>
+          <th scope="col">Health</th>
+          <th scope="col">Readiness</th>
         </tr>
       </thead>
       <tbody>
         {list.map((workflow) => (
           <tr key={workflow.key}>
-            <th scope="row">{workflow.name}</th>
-            <td>
-              <code>{workflow.key}</code>
-            </td>
+            <th scope="row">
+              <Link to={`/workflows/${encodeURIComponent(workflow.key)}`}>{workflow.name}</Link>
+              <div className="wf-muted">
+                <code>{workflow.key}</code>
+              </div>
+            </th>
+            <td>{workflow.operationalOwner?.name ?? <span className="wf-missing">Not named</span>}</td>
             <td>{stageLabel(workflow.rolloutStage)}</td>
-            <td>{workflow.paused ? 'Paused' : 'Active'}</td>
+            <td>{workflow.paused ? <span title={workflow.pausedReason ?? undefined}>Paused</span> : 'No'}</td>
+            <td>
+              <HealthBadge health={workflow.health} />
+            </td>
+            <td>
+              {workflow.readiness === null ? (
+                <span className="wf-muted">Not assessed</span>
+              ) : workflow.readiness.ready ? (
+                <span>✓ Ready ({workflow.readiness.metCount}/6)</span>
+              ) : (
+                <span>Not ready ({workflow.readiness.metCount}/6)</span>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

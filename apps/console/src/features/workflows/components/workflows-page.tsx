@@ -1,6 +1,14 @@
 import { ScreenHeader } from '@gatehouse/ui';
+import '../workflows.css';
+import { HealthLegend } from './health-badge.js';
+import { WorkflowList } from './workflow-list.js';
 
-/** Placeholder until this screen is built. */
 export function WorkflowsPage() {
-  return <ScreenHeader title="Workflows" />;
+  return (
+    <>
+      <ScreenHeader title="Workflows" subtitle="Owner, rollout stage, health and readiness of every workflow" />
+      <WorkflowList />
+      <HealthLegend />
+    </>
+  );
 }
