@@ -73,6 +73,8 @@ export function createKafkaTransport(options: KafkaTransportOptions): StepTransp
   let producer: Producer | undefined;
   let starting: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
+  /** A crashed consumer being replaced (stop() waits for it, then stops the replacement). */
+  let replacing: Promise<void> | undefined;
 
   const recordDeadLetters = async (payload: EachBatchPayload, messages: KafkaMessage[], deadLetters: DeadLetter[]) => {
     const { topic: sourceTopic, partition } = payload.batch;
@@ -201,8 +203,9 @@ export function createKafkaTransport(options: KafkaTransportOptions): StepTransp
     }
   };
 
-  const start = async (handler: BatchHandler) => {
-    consumer = kafka.consumer({
+  /** A consumer of the group, joined and running `handler`. */
+  const runConsumer = async (handler: BatchHandler): Promise<Consumer> => {
+    const c = kafka.consumer({
       groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: heartbeatIntervalMs,
@@ -210,21 +213,51 @@ export function createKafkaTransport(options: KafkaTransportOptions): StepTransp
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 1000,
       allowAutoTopicCreation: true,
     });
-    producer = kafka.producer({ allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner });
-    consumer.on(consumer.events.CRASH, ({ payload }) =>
-      logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed'),
-    );
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+    c.on(c.events.CRASH, ({ payload }) => {
+      logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
+      // kafkajs restarts a consumer only after retriable errors; after any other (e.g. a broker
+      // refusing a group request mid-rebalance) it stays stopped and the runner would idle forever.
+      if (!payload.restart && !stopped && consumer === c) replacing = replaceConsumer(handler, c);
+    });
+    c.on(c.events.GROUP_JOIN, ({ payload }) =>
       logger.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined the consumer group'),
     );
-    await Promise.all([consumer.connect(), producer.connect()]);
-    await subscribe(consumer);
-    await consumer.run({
+    await c.connect();
+    await subscribe(c);
+    await c.run({
       eachBatchAutoResolve: false,
       // Commit whatever was resolved whenever commitOffsetsIfNecessary() is called: after every chunk.
       autoCommitThreshold: 1,
       eachBatch: (payload) => eachBatch(payload, handler),
     });
+    return c;
+  };
+
+  /**
+   * Replaces a consumer that crashed for good with a new member of the group, with backoff.
+   * Nothing resolved was lost: offsets are committed only after effects (see eachBatch), so the
+   * new member (or another runner) redelivers whatever the old one had not acknowledged.
+   */
+  const replaceConsumer = async (handler: BatchHandler, crashed: Consumer) => {
+    await crashed.disconnect().catch((err: unknown) => logger.warn({ err }, 'disconnecting the crashed consumer failed'));
+    for (let attempt = 1; !stopped && consumer === crashed; attempt += 1) {
+      await sleep(backoffMs(attempt, 500, 10_000));
+      if (stopped) return;
+      try {
+        const next = await runConsumer(handler);
+        consumer = next;
+        logger.warn({ attempt }, 'kafka consumer replaced after a crash');
+        return;
+      } catch (err) {
+        logger.error({ err, attempt }, 'cannot replace the crashed kafka consumer yet; retrying');
+      }
+    }
+  };
+
+  const start = async (handler: BatchHandler) => {
+    producer = kafka.producer({ allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    consumer = await runConsumer(handler);
   };
 
   return {
@@ -237,6 +270,7 @@ export function createKafkaTransport(options: KafkaTransportOptions): StepTransp
     stop() {
       stopped ??= (async () => {
         await starting?.catch(() => undefined);
+        await replacing;
         // disconnect() stops fetching, waits for the chunk in flight (which commits), leaves the group.
         await consumer?.disconnect().catch((err: unknown) => logger.warn({ err }, 'consumer disconnect failed'));
         await producer?.disconnect().catch((err: unknown) => logger.warn({ err }, 'producer disconnect failed'));
