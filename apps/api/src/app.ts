@@ -16,6 +16,7 @@ import { apiKeyFromHeaders } from './identity/api-key-secret.js';
 import { authenticateApiKey } from './identity/authenticate.js';
 import type { Logger } from './logger.js';
 import { startCostDriftChecks } from './modules/alerts/cost-drift-check.js';
+import { startMetricsRollupRefresh } from './modules/metrics/metrics.rollup.js';
 import { createServices } from './services.js';
 
 export interface AppOptions {
@@ -27,6 +28,8 @@ export interface AppOptions {
   allowDevelopmentKeys?: boolean;
   /** Check cost drift every this many ms; 0 or unset: never (tests call checkCostDrift). */
   costDriftCheckIntervalMs?: number;
+  /** Refresh the metrics rollups every this many ms; 0 or unset: never (reads stay exact, tests refresh by hand). */
+  metricsRefreshIntervalMs?: number;
 }
 
 export interface GatehouseApp {
@@ -42,6 +45,7 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   // Events a previous process staged and did not seal (it crashed) go onto the chain now.
   services.auditSealer.soon();
   const costDriftChecks = startCostDriftChecks(dataSource, options.costDriftCheckIntervalMs ?? 0, logger);
+  const metricsRefresh = startMetricsRollupRefresh(dataSource, options.metricsRefreshIntervalMs ?? 0, logger);
   const app = express();
   const httpServer = http.createServer(app);
   let shuttingDown = false;
@@ -114,6 +118,7 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
       shuttingDown = true;
       await apollo.stop();
       await costDriftChecks.stop();
+      await metricsRefresh.stop();
       await services.auditSealer.stop();
     },
   };

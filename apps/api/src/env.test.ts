@@ -16,6 +16,7 @@ describe('loadApiEnv', () => {
       API_BODY_LIMIT_KB: 512,
       SHUTDOWN_GRACE_MS: 10_000,
       COST_DRIFT_CHECK_INTERVAL_MS: 60_000,
+      METRICS_REFRESH_INTERVAL_MS: 5_000,
     });
   });
 

@@ -17,6 +17,8 @@ export const apiEnvSchema = z.object({
   SHUTDOWN_GRACE_MS: envPositiveInt(10_000),
   /** How often cost per run is checked against each workflow's baseline (cost drift alerts); 0 disables. */
   COST_DRIFT_CHECK_INTERVAL_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(60_000),
+  /** How often the metrics rollups are brought up to date (reads are exact either way); 0 disables. */
+  METRICS_REFRESH_INTERVAL_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(5_000),
 });
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     if (seeded) logger.info(seeded, 'demo data seeded');
   }
 
-  const app = await createApp({ dataSource, logger, bodyLimitKb: env.API_BODY_LIMIT_KB, introspection: env.NODE_ENV !== 'production', allowDevelopmentKeys: env.NODE_ENV !== 'production', costDriftCheckIntervalMs: env.COST_DRIFT_CHECK_INTERVAL_MS });
+  const app = await createApp({ dataSource, logger, bodyLimitKb: env.API_BODY_LIMIT_KB, introspection: env.NODE_ENV !== 'production', allowDevelopmentKeys: env.NODE_ENV !== 'production', costDriftCheckIntervalMs: env.COST_DRIFT_CHECK_INTERVAL_MS, metricsRefreshIntervalMs: env.METRICS_REFRESH_INTERVAL_MS });
   const address = await app.listen(env.API_PORT, env.API_HOST);
   logger.info({ url: `http://${address.address}:${address.port}/graphql` }, 'Gatehouse API listening');
 

@@ -4,6 +4,7 @@ import { AuditLockHead1732752000000 } from './1732752000000-audit-lock-head.js';
 import { AuditPending1732838400000 } from './1732838400000-audit-pending.js';
 import { Evaluation1732924800000 } from './1732924800000-evaluation.js';
 import { OutcomeMetrics1733011200000 } from './1733011200000-outcome-metrics.js';
+import { MetricsRollups1733097600000 } from './1733097600000-metrics-rollups.js';
 
 /** Every migration, oldest first. Append new ones; never edit or reorder landed ones. */
-export const migrations = [InitialSchema1732579200000, Runner1732665600000, AuditLockHead1732752000000, AuditPending1732838400000, Evaluation1732924800000, OutcomeMetrics1733011200000];
+export const migrations = [InitialSchema1732579200000, Runner1732665600000, AuditLockHead1732752000000, AuditPending1732838400000, Evaluation1732924800000, OutcomeMetrics1733011200000, MetricsRollups1733097600000];

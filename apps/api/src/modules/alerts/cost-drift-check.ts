@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { PERIOD_COST_SQL } from '../metrics/metrics.sql.js';
+import { startPeriodicJob, type PeriodicJob } from '../../jobs/periodic-job.js';
 
 export interface CostDriftCheckResult {
   raised: CostAlert[];
@@ -62,17 +63,6 @@ export async function checkCostDrift(ds: DataSource, now: Date = new Date()): Pr
 }
 
 /** Runs checkCostDrift every `intervalMs` (0: never); a failed check is logged and tried again next time. */
-export function startCostDriftChecks(ds: DataSource, intervalMs: number, logger: { warn(obj: object, msg: string): void }): { stop(): Promise<void> } {
-  if (intervalMs <= 0) return { stop: async () => undefined };
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(() => checkCostDrift(ds)).catch((err: unknown) => logger.warn({ err }, 'cost drift check failed; trying again next interval'));
-  }, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startCostDriftChecks(ds: DataSource, intervalMs: number, logger: { warn(obj: object, msg: string): void }): PeriodicJob {
+  return startPeriodicJob('cost drift check', intervalMs, () => checkCostDrift(ds), logger);
 }
