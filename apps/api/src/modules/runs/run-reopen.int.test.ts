@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, publishedWorkflow, startRun } from '../../test/fixtures.js';
 import { expectError, startTestApi, type TestApi } from '../../test/test-api.js';
 
-const REOPEN = `mutation ($id: ID!, $reason: String!) { reopenRun(runId: $id, reason: $reason) { id status finishedAt } }`;
+const REOPEN = `mutation ($id: ID!, $reason: String!) { reopenRun(runId: $id, reason: $reason) { id status finishedAt reopenCount reopenedAt } }`;
 const RESOLVE = `mutation ($id: ID!) { resolveException(exceptionId: $id, resolution: cancel, note: "checked, result stands withdrawn") { status run { status } } }`;
 
 let api: TestApi;
@@ -25,7 +25,8 @@ describe('reopenRun', () => {
   it('sends a completed run back to the exception queue, counted and audited', async () => {
     const id = await completedRun();
     const { reopenRun } = await api.ok(KEYS.reviewer, REOPEN, { id, reason: 'Refunded the wrong order' });
-    expect(reopenRun).toEqual({ id, status: 'in_exception', finishedAt: null });
+    expect(reopenRun).toMatchObject({ id, status: 'in_exception', finishedAt: null, reopenCount: 1 });
+    expect(Date.parse(reopenRun.reopenedAt)).not.toBeNaN();
     const [run] = await api.ds.query(`SELECT reopen_count, reopened_at FROM runs WHERE id = $1`, [id]);
     expect(run.reopen_count).toBe(1);
     expect(run.reopened_at).not.toBeNull();

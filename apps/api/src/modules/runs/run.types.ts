@@ -48,6 +48,8 @@ export class RunType {
   @Field(() => JSONScalar, { nullable: true }) output: unknown;
   @Field(() => JSONScalar, { nullable: true }) error: unknown;
   @Field(() => String, { nullable: true }) cancelReason: string | null;
+  @Field(() => Int, { description: 'How often the run was re-opened after completing (counted as rework).' }) reopenCount: number;
+  @Field(() => Date, { nullable: true, description: 'When it was last re-opened.' }) reopenedAt: Date | null;
   @Field(() => Date) createdAt: Date;
   @Field(() => Date, { nullable: true }) startedAt: Date | null;
   @Field(() => Date, { nullable: true }) finishedAt: Date | null;

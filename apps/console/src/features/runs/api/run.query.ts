@@ -12,6 +12,8 @@ export const RUN_QUERY = graphql(`
       idempotencyKey
       currentStepId
       cancelReason
+      reopenCount
+      reopenedAt
       input
       output
       error

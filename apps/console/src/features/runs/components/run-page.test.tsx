@@ -83,6 +83,15 @@ describe('run page', () => {
     expect(screen.getByRole('link', { name: /low confidence on check/ }).getAttribute('href')).toBe('/exceptions/ex-1');
   });
 
+  it('says how often a run was re-opened (rework)', async () => {
+    stubApi(handlers(runNode({ status: 'in_exception', finishedAt: null, reopenCount: 2, reopenedAt: '2024-01-02T09:00:00.000Z' })));
+    open();
+    await screen.findByRole('heading', { level: 1, name: 'Run T-1002' });
+    const status = screen.getByText('Status').closest('div')!;
+    expect(status.textContent).toContain('re-opened 2 times, last');
+    expect(status.querySelector('time')?.getAttribute('dateTime')).toBe('2024-01-02T09:00:00.000Z');
+  });
+
   it('a viewer sees no cancel or re-open controls', async () => {
     stubApi(handlers(runNode({ status: 'waiting_approval', finishedAt: null })));
     open('gh_dev_viewer');

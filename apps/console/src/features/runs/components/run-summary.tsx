@@ -15,6 +15,17 @@ export function RunSummary({ run }: { readonly run: Run }) {
         <dd>
           <StatusBadge status={run.status} />
           {run.cancelReason ? <span className="runs-muted"> ({run.cancelReason})</span> : null}
+          {run.reopenCount > 0 ? (
+            <span className="runs-muted">
+              {' '}
+              re-opened {run.reopenCount === 1 ? 'once' : `${run.reopenCount} times`}
+              {run.reopenedAt ? (
+                <>
+                  , last <time dateTime={run.reopenedAt}>{formatDateTime(run.reopenedAt)}</time>
+                </>
+              ) : null}
+            </span>
+          ) : null}
         </dd>
       </div>
       <div>

@@ -37,6 +37,8 @@ export function runNode(overrides: Record<string, unknown> = {}) {
     idempotencyKey: 'demo-T-1002',
     currentStepId: null,
     cancelReason: null,
+    reopenCount: 0,
+    reopenedAt: null,
     input: { ticketId: 'T-1002' },
     output: { sent: true },
     error: null,
