@@ -74,6 +74,10 @@ export async function startApi(databaseUrl: string): Promise<RunningApi> {
     SEED_DEV_PRINCIPALS: 'true',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'development',
+    // The limiter stays on (its cost is part of what is measured), but a bench is one key on one
+    // address by design: a BENCH_API_RATE above the defaults must measure the API, not the limiter.
+    API_RATE_LIMIT_PER_KEY: String(Math.max(3000, Number(process.env.BENCH_API_RATE ?? 200) * 20)),
+    API_RATE_LIMIT_PER_IP: String(Math.max(6000, Number(process.env.BENCH_API_RATE ?? 200) * 40)),
   });
   await waitForHttp(`http://127.0.0.1:${port}/readyz`, proc, 60_000);
   return { proc, graphqlUrl: `http://127.0.0.1:${port}/graphql` };

@@ -7,29 +7,41 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
+import { DEFAULT_GRAPHQL_LIMITS, graphqlArmor, type GraphQLLimits } from './graphql/armor.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { createFormatError, requestLogger } from './graphql/format-error.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildGatehouseSchema } from './graphql/schema.js';
 import { healthRouter } from './http/health.js';
+import { DEFAULT_RATE_LIMITS, rateLimit, type RateLimits } from './http/rate-limit.js';
 import { apiKeyFromHeaders } from './identity/api-key-secret.js';
 import { authenticateApiKey } from './identity/authenticate.js';
 import type { Logger } from './logger.js';
 import { startCostDriftChecks } from './modules/alerts/cost-drift-check.js';
 import { startMetricsRollupRefresh } from './modules/metrics/metrics.rollup.js';
+import { startPayloadRetention } from './modules/privacy/payload-retention.js';
 import { createServices } from './services.js';
 
 export interface AppOptions {
   dataSource: DataSource;
   logger: Logger;
   bodyLimitKb?: number;
+  /** Schema introspection; off in production (env.ts hardeningOptions). */
   introspection?: boolean;
+  /** "Did you mean …?" in validation errors; off in production. */
+  fieldSuggestions?: boolean;
+  graphqlLimits?: GraphQLLimits;
+  rateLimits?: RateLimits;
+  /** Proxies whose X-Forwarded-For is trusted for the client IP the per-IP limit counts. */
+  trustProxyHops?: number;
   /** Accept the public gh_dev_* keys. False in production. */
   allowDevelopmentKeys?: boolean;
   /** Check cost drift every this many ms; 0 or unset: never (tests call checkCostDrift). */
   costDriftCheckIntervalMs?: number;
   /** Refresh the metrics rollups every this many ms; 0 or unset: never (reads stay exact, tests refresh by hand). */
   metricsRefreshIntervalMs?: number;
+  /** Purge payloads of runs finished more than retentionDays ago, every intervalMs; unset: never (tests purge by hand). */
+  payloadRetention?: { intervalMs: number; retentionDays: number };
 }
 
 export interface GatehouseApp {
@@ -46,24 +58,36 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   services.auditSealer.soon();
   const costDriftChecks = startCostDriftChecks(dataSource, options.costDriftCheckIntervalMs ?? 0, logger);
   const metricsRefresh = startMetricsRollupRefresh(dataSource, options.metricsRefreshIntervalMs ?? 0, logger);
+  const payloadRetention = startPayloadRetention(dataSource, options.payloadRetention ?? { intervalMs: 0, retentionDays: 0 }, logger);
   const app = express();
   const httpServer = http.createServer(app);
   let shuttingDown = false;
+
+  const armor = graphqlArmor({ limits: options.graphqlLimits ?? DEFAULT_GRAPHQL_LIMITS, fieldSuggestions: options.fieldSuggestions ?? true });
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildGatehouseSchema(),
     formatError: createFormatError(logger),
     introspection: options.introspection ?? true,
+    validationRules: armor.validationRules,
+    parseOptions: armor.parseOptions,
+    // Never send stack traces, whatever NODE_ENV says; formatError masks the rest.
+    includeStacktraceInErrorResponses: false,
+    // A state-changing request must be one a browser would preflight (JSON body, or a custom
+    // header): a form or <img> on another site cannot ride on a signed-in browser. The console
+    // sends application/json with x-api-key, which qualifies.
+    csrfPrevention: true,
     // Batched requests multiply the cost of one HTTP request; integrators send one operation.
     allowBatchedHttpRequests: false,
     // main.ts owns SIGTERM/SIGINT. Apollo's own handlers (on whenever NODE_ENV is not 'test')
     // would start a second stop() that app.close() then waits on forever.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...armor.plugins],
   });
   await apollo.start();
 
   app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxyHops ?? 0);
   app.use(
     pinoHttp({
       logger,
@@ -79,6 +103,8 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   app.use(healthRouter(dataSource, () => shuttingDown));
   app.use(
     '/graphql',
+    // Health endpoints above are never limited; every GraphQL request is.
+    rateLimit(options.rateLimits ?? DEFAULT_RATE_LIMITS),
     express.json({ limit: `${options.bodyLimitKb ?? 512}kb` }),
     // After body parsing (stream callbacks would lose the async context): errors that
     // formatError logs carry this request's id.
@@ -119,6 +145,7 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
       await apollo.stop();
       await costDriftChecks.stop();
       await metricsRefresh.stop();
+      await payloadRetention.stop();
       await services.auditSealer.stop();
     },
   };

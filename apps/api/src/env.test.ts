@@ -1,6 +1,6 @@
 import { EnvValidationError } from '@gatehouse/config';
 import { describe, expect, it } from 'vitest';
-import { loadApiEnv } from './env.js';
+import { hardeningOptions, loadApiEnv } from './env.js';
 
 describe('loadApiEnv', () => {
   it('has development defaults for everything', () => {
@@ -17,7 +17,42 @@ describe('loadApiEnv', () => {
       SHUTDOWN_GRACE_MS: 10_000,
       COST_DRIFT_CHECK_INTERVAL_MS: 60_000,
       METRICS_REFRESH_INTERVAL_MS: 5_000,
+      PAYLOAD_RETENTION_DAYS: 90,
+      PAYLOAD_RETENTION_INTERVAL_MS: 3_600_000,
+      API_GRAPHQL_MAX_DEPTH: 12,
+      API_GRAPHQL_MAX_ALIASES: 30,
+      API_GRAPHQL_MAX_TOKENS: 2_000,
+      API_GRAPHQL_MAX_DIRECTIVES: 50,
+      API_GRAPHQL_MAX_COST: 50_000,
+      API_RATE_LIMIT_WINDOW_SECONDS: 10,
+      API_RATE_LIMIT_PER_KEY: 3_000,
+      API_RATE_LIMIT_PER_IP: 6_000,
+      API_TRUST_PROXY_HOPS: 0,
     });
+  });
+
+  it('turns the GraphQL limits and rate limits into createApp options; production hides introspection and suggestions', () => {
+    const env = loadApiEnv({ API_GRAPHQL_MAX_DEPTH: '8', API_GRAPHQL_MAX_COST: '1000', API_RATE_LIMIT_PER_KEY: '0', API_RATE_LIMIT_WINDOW_SECONDS: '60', API_TRUST_PROXY_HOPS: '1', API_BODY_LIMIT_KB: '64' });
+    expect(hardeningOptions(env)).toEqual({
+      bodyLimitKb: 64,
+      introspection: true,
+      fieldSuggestions: true,
+      graphqlLimits: { maxDepth: 8, maxAliases: 30, maxTokens: 2_000, maxDirectives: 50, maxCost: 1000 },
+      rateLimits: { windowSeconds: 60, perKey: 0, perIp: 6_000 },
+      trustProxyHops: 1,
+    });
+    expect(hardeningOptions(loadApiEnv({ NODE_ENV: 'production', SEED_DEV_PRINCIPALS: 'false' }))).toMatchObject({ introspection: false, fieldSuggestions: false });
+  });
+
+  it('refuses limits that would switch a protection off by accident', () => {
+    expect(() => loadApiEnv({ API_GRAPHQL_MAX_DEPTH: '0' })).toThrow(/API_GRAPHQL_MAX_DEPTH/);
+    expect(() => loadApiEnv({ API_RATE_LIMIT_PER_IP: '-5' })).toThrow(/API_RATE_LIMIT_PER_IP: must be 0 or more/);
+    expect(() => loadApiEnv({ API_RATE_LIMIT_WINDOW_SECONDS: '0' })).toThrow(/API_RATE_LIMIT_WINDOW_SECONDS/);
+  });
+
+  it('accepts 0 to keep payloads forever and refuses a negative retention', () => {
+    expect(loadApiEnv({ PAYLOAD_RETENTION_DAYS: '0' }).PAYLOAD_RETENTION_DAYS).toBe(0);
+    expect(() => loadApiEnv({ PAYLOAD_RETENTION_DAYS: '-1' })).toThrow(/PAYLOAD_RETENTION_DAYS/);
   });
 
   it('accepts 0 to disable the cost drift check and refuses negative intervals', () => {
@@ -50,6 +85,12 @@ describe('loadApiEnv', () => {
     expect(() => loadApiEnv({ NODE_ENV: 'production' })).toThrow(/SEED_DEV_PRINCIPALS must be false when NODE_ENV=production/);
     expect(() => loadApiEnv({ NODE_ENV: 'production', SEED_DEV_PRINCIPALS: 'true' })).toThrow(/SEED_DEV_PRINCIPALS/);
     expect(loadApiEnv({ NODE_ENV: 'production', SEED_DEV_PRINCIPALS: 'false' })).toMatchObject({ NODE_ENV: 'production', SEED_DEV_PRINCIPALS: false });
+  });
+
+  it('takes an optional owner connection string for migrations and names a malformed one', () => {
+    expect(loadApiEnv({ DATABASE_MIGRATION_URL: 'postgres://owner:pw@db/gatehouse' }).DATABASE_MIGRATION_URL).toBe('postgres://owner:pw@db/gatehouse');
+    expect(loadApiEnv({}).DATABASE_MIGRATION_URL).toBeUndefined();
+    expect(() => loadApiEnv({ DATABASE_MIGRATION_URL: 'mysql://owner@db' })).toThrow(/DATABASE_MIGRATION_URL.*postgres:\/\//);
   });
 
   it('names a bad API_PORT and says what is wrong', () => {

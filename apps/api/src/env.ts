@@ -1,10 +1,15 @@
 import { commonEnvShape, databaseEnvShape, envBoolean, envPort, envPositiveInt, parseEnv } from '@gatehouse/config';
 import { z } from 'zod';
+import type { AppOptions } from './app.js';
+import { DEFAULT_GRAPHQL_LIMITS } from './graphql/armor.js';
+import { DEFAULT_RATE_LIMITS } from './http/rate-limit.js';
 
 /** The API's whole configuration, parsed once at start; nothing else reads process.env. */
 export const apiEnvSchema = z.object({
   ...commonEnvShape,
   ...databaseEnvShape,
+  /** Connection string of the schema owner, for migrations; unset: DATABASE_URL. */
+  DATABASE_MIGRATION_URL: databaseEnvShape.DATABASE_URL,
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: envPort(4000),
   /** Seed the demo workflows and runs on start (development default). */
@@ -19,7 +24,27 @@ export const apiEnvSchema = z.object({
   COST_DRIFT_CHECK_INTERVAL_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(60_000),
   /** How often the metrics rollups are brought up to date (reads are exact either way); 0 disables. */
   METRICS_REFRESH_INTERVAL_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(5_000),
+  /** Payloads (inputs, outputs, traces, proposals) of runs finished longer ago than this are purged; 0 keeps them forever (docs/security.md). */
+  PAYLOAD_RETENTION_DAYS: z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 (keep forever) or more').default(90),
+  /** How often the payload retention job runs; 0 disables it. */
+  PAYLOAD_RETENTION_INTERVAL_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(3_600_000),
+  // GraphQL document limits (graphql/armor.ts; docs/security.md).
+  API_GRAPHQL_MAX_DEPTH: envPositiveInt(DEFAULT_GRAPHQL_LIMITS.maxDepth),
+  API_GRAPHQL_MAX_ALIASES: envPositiveInt(DEFAULT_GRAPHQL_LIMITS.maxAliases),
+  API_GRAPHQL_MAX_TOKENS: envPositiveInt(DEFAULT_GRAPHQL_LIMITS.maxTokens),
+  API_GRAPHQL_MAX_DIRECTIVES: envPositiveInt(DEFAULT_GRAPHQL_LIMITS.maxDirectives),
+  API_GRAPHQL_MAX_COST: envPositiveInt(DEFAULT_GRAPHQL_LIMITS.maxCost),
+  // Rate limits per process (http/rate-limit.ts): requests per window; 0 turns one off.
+  API_RATE_LIMIT_WINDOW_SECONDS: envPositiveInt(DEFAULT_RATE_LIMITS.windowSeconds),
+  API_RATE_LIMIT_PER_KEY: envCount(DEFAULT_RATE_LIMITS.perKey),
+  API_RATE_LIMIT_PER_IP: envCount(DEFAULT_RATE_LIMITS.perIp),
+  /** Proxies in front of the API whose X-Forwarded-For is trusted for the client IP (Express "trust proxy" hops); 0: use the socket address. */
+  API_TRUST_PROXY_HOPS: envCount(0),
 });
+
+function envCount(defaultValue: number) {
+  return z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').default(defaultValue);
+}
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
@@ -29,4 +54,23 @@ export function loadApiEnv(source: Record<string, string | undefined> = process.
     throw new Error('Invalid environment: SEED_DEV_PRINCIPALS must be false when NODE_ENV=production (development keys are public).');
   }
   return env;
+}
+
+/** The hardening settings of createApp, from the environment (production turns off introspection and suggestions). */
+export function hardeningOptions(env: ApiEnv): Pick<AppOptions, 'bodyLimitKb' | 'introspection' | 'fieldSuggestions' | 'graphqlLimits' | 'rateLimits' | 'trustProxyHops'> {
+  const production = env.NODE_ENV === 'production';
+  return {
+    bodyLimitKb: env.API_BODY_LIMIT_KB,
+    introspection: !production,
+    fieldSuggestions: !production,
+    graphqlLimits: {
+      maxDepth: env.API_GRAPHQL_MAX_DEPTH,
+      maxAliases: env.API_GRAPHQL_MAX_ALIASES,
+      maxTokens: env.API_GRAPHQL_MAX_TOKENS,
+      maxDirectives: env.API_GRAPHQL_MAX_DIRECTIVES,
+      maxCost: env.API_GRAPHQL_MAX_COST,
+    },
+    rateLimits: { windowSeconds: env.API_RATE_LIMIT_WINDOW_SECONDS, perKey: env.API_RATE_LIMIT_PER_KEY, perIp: env.API_RATE_LIMIT_PER_IP },
+    trustProxyHops: env.API_TRUST_PROXY_HOPS,
+  };
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { createDataSource, resolveDatabase, runMigrations } from '@gatehouse/db';
+import { APP_DATABASE_ROLE, createDataSource, resolveDatabase, runMigrations } from '@gatehouse/db';
 import { createApp } from './app.js';
-import { loadApiEnv } from './env.js';
+import { hardeningOptions, loadApiEnv } from './env.js';
 import { createLogger } from './logger.js';
 import { seedDemoData } from './seed/demo-data.js';
 import { seedDevPrincipals } from './seed/dev-principals.js';
@@ -12,17 +12,25 @@ async function main(): Promise<void> {
   const database = await resolveDatabase(env);
   if (!env.DATABASE_URL) logger.info({ url: database.url.replace(/:[^:@/]+@/, ':***@') }, 'embedded PostgreSQL started');
 
-  const dataSource = createDataSource({ url: database.url, poolSize: env.DATABASE_POOL_SIZE });
+  // Migrations run as the schema owner; everything after as the application role, which may
+  // not rewrite audit history (docs/security.md, "Audit integrity").
+  const owner = createDataSource({ url: env.DATABASE_MIGRATION_URL ?? database.url, poolSize: 1 });
+  await owner.initialize();
+  try {
+    const applied = await runMigrations(owner);
+    logger.info({ applied: applied.length }, 'migrations applied');
+  } finally {
+    await owner.destroy();
+  }
+  const dataSource = createDataSource({ url: database.url, poolSize: env.DATABASE_POOL_SIZE, role: APP_DATABASE_ROLE });
   await dataSource.initialize();
-  const applied = await runMigrations(dataSource);
-  logger.info({ applied: applied.length }, 'migrations applied');
   if (env.SEED_DEV_PRINCIPALS) await seedDevPrincipals(dataSource);
   if (env.SEED_DEMO_DATA) {
     const seeded = await seedDemoData(dataSource, logger);
     if (seeded) logger.info(seeded, 'demo data seeded');
   }
 
-  const app = await createApp({ dataSource, logger, bodyLimitKb: env.API_BODY_LIMIT_KB, introspection: env.NODE_ENV !== 'production', allowDevelopmentKeys: env.NODE_ENV !== 'production', costDriftCheckIntervalMs: env.COST_DRIFT_CHECK_INTERVAL_MS, metricsRefreshIntervalMs: env.METRICS_REFRESH_INTERVAL_MS });
+  const app = await createApp({ dataSource, logger, ...hardeningOptions(env), allowDevelopmentKeys: env.NODE_ENV !== 'production', costDriftCheckIntervalMs: env.COST_DRIFT_CHECK_INTERVAL_MS, metricsRefreshIntervalMs: env.METRICS_REFRESH_INTERVAL_MS, payloadRetention: { intervalMs: env.PAYLOAD_RETENTION_INTERVAL_MS, retentionDays: env.PAYLOAD_RETENTION_DAYS } });
   const address = await app.listen(env.API_PORT, env.API_HOST);
   logger.info({ url: `http://${address.address}:${address.port}/graphql` }, 'Gatehouse API listening');
 

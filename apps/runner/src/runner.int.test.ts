@@ -1,21 +1,12 @@
-import { createDataSource, inTransaction, releaseParkedDispatches } from '@gatehouse/db';
-import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
+import { inTransaction, releaseParkedDispatches } from '@gatehouse/db';
 import type { WorkflowDefinition } from '@gatehouse/domain';
-import { pino } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadRunnerEnv } from './env.js';
-import { startRunner, type RunningRunner } from './runner.js';
-import { startActionReceiver, type ActionReceiver } from './test/action-receiver.js';
+import { describe, expect, it } from 'vitest';
+import { runnerOnPostgres } from './test/runner-on-postgres.js';
 import { attempts, runRow, seedWorkflow, startRun } from './test/fixtures.js';
 
 /* The runner as `pnpm start` wires it (Postgres transport, real handler), in this process. */
 const SECRET = 'runner-test-secret-0123456789';
-let db: TestDatabase;
-let ds: DataSource;
-let receiver: ActionReceiver;
-let runner: RunningRunner;
 
 const definition = (url: string): WorkflowDefinition => ({
   inputSchema: { type: 'object' },
@@ -37,73 +28,64 @@ async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean, timeo
   return value;
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase(inject('gatehousePostgres'));
-  ds = createDataSource({ url: db.url, poolSize: 2 });
-  await ds.initialize();
-  receiver = await startActionReceiver(SECRET);
-  runner = await startRunner(loadRunnerEnv({ DATABASE_URL: db.url, ACTION_WEBHOOK_SECRET: SECRET, RUNNER_POLL_INTERVAL_MS: '200' }), pino({ level: 'silent' }));
-});
-afterAll(async () => {
-  await runner?.stop();
-  await receiver?.close();
-  await ds?.destroy();
-  await db?.drop();
-});
+const fixture = runnerOnPostgres(SECRET);
+
 
 describe('the runner on the Postgres transport', () => {
   it('takes runs from the outbox as they are started and completes them', async () => {
-    const wf = await seedWorkflow(ds, 'flow', definition(receiver.url), 'execute');
-    const ids = await Promise.all(Array.from({ length: 25 }, (_, i) => startRun(ds, wf, { message: `refund ${i}` })));
+    const wf = await seedWorkflow(fixture.ds, 'flow', definition(fixture.receiver.url), 'execute');
+    const ids = await Promise.all(Array.from({ length: 25 }, (_, i) => startRun(fixture.ds, wf, { message: `refund ${i}` })));
     const statuses = await waitFor(
-      async () => Promise.all(ids.map(async (id) => (await runRow(ds, id)).status)),
+      async () => Promise.all(ids.map(async (id) => (await runRow(fixture.ds, id)).status)),
       (s) => s.every((x) => x === 'completed'),
     );
     expect(statuses).toEqual(Array(25).fill('completed'));
-    expect(receiver.keysByRun().size).toBe(25);
+    expect(fixture.receiver.keysByRun().size).toBe(25);
   });
 
   it('starts no new step of a paused workflow, and continues the runs on resume', async () => {
-    const wf = await seedWorkflow(ds, 'paused', definition(receiver.url), 'execute');
-    await ds.query(`UPDATE workflows SET paused = true WHERE id = $1`, [wf.workflowId]);
-    const ids = await Promise.all(Array.from({ length: 5 }, () => startRun(ds, wf, { message: 'refund' })));
+    const wf = await seedWorkflow(fixture.ds, 'paused', definition(fixture.receiver.url), 'execute');
+    await fixture.ds.query(`UPDATE workflows SET paused = true WHERE id = $1`, [wf.workflowId]);
+    const ids = await Promise.all(Array.from({ length: 5 }, () => startRun(fixture.ds, wf, { message: 'refund' })));
     const parked = await waitFor(
-      async () => ((await ds.query(`SELECT count(*)::int AS n FROM parked_dispatches WHERE workflow_id = $1`, [wf.workflowId])) as Array<{ n: number }>)[0]!.n,
+      async () => ((await fixture.ds.query(`SELECT count(*)::int AS n FROM parked_dispatches WHERE workflow_id = $1`, [wf.workflowId])) as Array<{ n: number }>)[0]!.n,
       (n) => n === 5,
     );
     expect(parked).toBe(5);
     await sleep(500);
-    for (const id of ids) expect(await attempts(ds, id)).toEqual([]);
+    for (const id of ids) expect(await attempts(fixture.ds, id)).toEqual([]);
 
-    await inTransaction(ds, async (tx) => {
+    await inTransaction(fixture.ds, async (tx) => {
       await tx.query(`UPDATE workflows SET paused = false WHERE id = $1`, [wf.workflowId]);
       await releaseParkedDispatches(tx, wf.workflowId);
     });
     const statuses = await waitFor(
-      async () => Promise.all(ids.map(async (id) => (await runRow(ds, id)).status)),
+      async () => Promise.all(ids.map(async (id) => (await runRow(fixture.ds, id)).status)),
       (s) => s.every((x) => x === 'completed'),
     );
     expect(statuses).toEqual(Array(5).fill('completed'));
   });
 
   it('stops a run mid-flight at the kill switch: the step in flight finishes, the next one waits', async () => {
-    const def = definition(receiver.url);
+    const def = definition(fixture.receiver.url);
     def.steps.push({ id: 'after', kind: 'validate', source: 'classify', schema: { type: 'object' } });
-    const wf = await seedWorkflow(ds, 'mid-flight', def, 'execute');
-    receiver.delayMs = 400;
-    const id = await startRun(ds, wf, { message: 'refund' });
-    await waitFor(() => runRow(ds, id), (r) => r.current_step_id === 'act');
-    await ds.query(`UPDATE workflows SET paused = true WHERE id = $1`, [wf.workflowId]);
+    const wf = await seedWorkflow(fixture.ds, 'mid-flight', def, 'execute');
+    fixture.receiver.delayMs = 400;
+    const id = await startRun(fixture.ds, wf, { message: 'refund' });
+    // Pause only once the action is really in flight (the fixture.receiver holds its answer for 400 ms),
+    // not merely dispatched: a pause before the claim parks the action itself.
+    await waitFor(async () => fixture.receiver.received.filter((r) => r.body.runId === id).length, (n) => n === 1);
+    await fixture.ds.query(`UPDATE workflows SET paused = true WHERE id = $1`, [wf.workflowId]);
     const held = await waitFor(
-      async () => ((await ds.query(`SELECT count(*)::int AS n FROM parked_dispatches WHERE run_id = $1`, [id])) as Array<{ n: number }>)[0]!.n,
+      async () => ((await fixture.ds.query(`SELECT count(*)::int AS n FROM parked_dispatches WHERE run_id = $1`, [id])) as Array<{ n: number }>)[0]!.n,
       (n) => n === 1,
     );
-    receiver.delayMs = 0;
+    fixture.receiver.delayMs = 0;
     expect(held).toBe(1);
-    expect(await runRow(ds, id)).toMatchObject({ status: 'running', current_step_id: 'after' });
-    expect((await attempts(ds, id)).map((a) => `${a.step_id}:${a.status}`)).toEqual(['classify:succeeded', 'check:succeeded', 'act:succeeded']);
+    expect(await runRow(fixture.ds, id)).toMatchObject({ status: 'running', current_step_id: 'after' });
+    expect((await attempts(fixture.ds, id)).map((a) => `${a.step_id}:${a.status}`)).toEqual(['classify:succeeded', 'check:succeeded', 'act:succeeded']);
 
-    await inTransaction(ds, (tx) => tx.query(`UPDATE workflows SET paused = false WHERE id = $1`, [wf.workflowId]).then(() => releaseParkedDispatches(tx, wf.workflowId)));
-    expect((await waitFor(() => runRow(ds, id), (r) => r.status === 'completed')).status).toBe('completed');
+    await inTransaction(fixture.ds, (tx) => tx.query(`UPDATE workflows SET paused = false WHERE id = $1`, [wf.workflowId]).then(() => releaseParkedDispatches(tx, wf.workflowId)));
+    expect((await waitFor(() => runRow(fixture.ds, id), (r) => r.status === 'completed')).status).toBe('completed');
   });
 });

@@ -1,4 +1,4 @@
-import { createDataSource } from '@gatehouse/db';
+import { APP_DATABASE_ROLE, createDataSource } from '@gatehouse/db';
 import { STEP_DISPATCH_TOPIC } from '@gatehouse/domain';
 import type { Logger } from 'pino';
 import type { RunnerEnv } from './env.js';
@@ -21,7 +21,8 @@ export interface RunningRunner {
  * one consumer group, with Postgres they share the outbox through SKIP LOCKED.
  */
 export async function startRunner(env: RunnerEnv, logger: Logger): Promise<RunningRunner> {
-  const ds = createDataSource({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
+  // The application role: may not rewrite audit history (docs/security.md).
+  const ds = createDataSource({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, role: APP_DATABASE_ROLE });
   await ds.initialize();
   const kafka = env.transport === 'kafka';
   const handler = createStepHandler({

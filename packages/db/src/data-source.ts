@@ -10,6 +10,14 @@ export interface DataSourceConfig {
   poolSize?: number;
   /** TypeORM logging; off by default. */
   logging?: LoggerOptions;
+  /**
+   * Database role every connection acts as (`-c role=…` at connect, so no extra round trip and
+   * `RESET ROLE` keeps it): APP_DATABASE_ROLE for the API and the runner. Unset: the login
+   * role of `url`, as migrations and test fixtures that play the owner need.
+   */
+  role?: string;
+  /** Every transaction read-only (`default_transaction_read_only`), e.g. for the audit CLI. */
+  readOnly?: boolean;
 }
 
 /** Name of the table TypeORM records applied migrations in. */
@@ -21,6 +29,10 @@ export const MIGRATIONS_TABLE = 'migrations';
  * The schema is only ever changed by migrations, never by `synchronize`.
  */
 export function createDataSource(config: DataSourceConfig): DataSource {
+  const options = [
+    ...(config.role ? [`-c role=${startupValue(config.role)}`] : []),
+    ...(config.readOnly ? ['-c default_transaction_read_only=on'] : []),
+  ];
   return new DataSource({
     type: 'postgres',
     url: config.url,
@@ -33,7 +45,14 @@ export function createDataSource(config: DataSourceConfig): DataSource {
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     synchronize: false,
+    ...(options.length > 0 ? { extra: { options: options.join(' ') } } : {}),
   });
+}
+
+/** A role name as a startup option value: plain identifiers only, nothing to escape. */
+function startupValue(role: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`invalid database role name: ${JSON.stringify(role)}`);
+  return role;
 }
 
 export interface RunMigrationsOptions {

@@ -1,5 +1,6 @@
 export * from './entities/index.js';
 export { migrations } from './migrations/index.js';
+export { APP_DATABASE_ROLE } from './app-role.js';
 export {
   createDataSource,
   hasPendingMigrations,
@@ -33,6 +34,7 @@ export {
   type AuditChainVerification,
   type AuditEventBody,
 } from './audit/audit-log.js';
+export { exportAuditEvents, type AuditExportSummary, type ExportAuditEventsOptions, type ExportedAuditEvent } from './audit/audit-export.js';
 export { enqueueOutbox, OUTBOX_CHANNEL, type EnqueueOutboxInput } from './outbox/outbox.js';
 export * from './repositories/index.js';
 export { findFreePort } from './free-port.js';

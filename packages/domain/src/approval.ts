@@ -40,6 +40,8 @@ export interface Approval {
   dueAt: Date | null;
   createdAt: Date;
   decidedAt: Date | null;
+  /** When retention cleared this record's payload; absent/null while kept. */
+  payloadPurgedAt?: Date | null;
 }
 
 export interface ApprovalRequest {

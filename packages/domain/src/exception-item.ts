@@ -28,6 +28,8 @@ export interface ExceptionItem {
   resolvedBy: string | null;
   resolvedAt: Date | null;
   createdAt: Date;
+  /** When retention cleared this record's payload; absent/null while kept. */
+  payloadPurgedAt?: Date | null;
 }
 
 export interface OpenExceptionInput {

@@ -33,3 +33,4 @@ export * from './readiness.js';
 export * from './promotion-signoff.js';
 export * from './promotion-gate.js';
 export * from './workflow-health.js';
+export * from './redaction.js';

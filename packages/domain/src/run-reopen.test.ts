@@ -21,6 +21,10 @@ describe('reopenRun', () => {
     expectDomainError(() => reopenRun(completed(), { reason: '  ', exceptionId: 'exc-9' }, LATER), 'invalid_input');
   });
 
+  it('refuses a run whose payloads retention purged', () => {
+    expectDomainError(() => reopenRun({ ...completed(), payloadPurgedAt: NOW }, { reason: 'wrong', exceptionId: 'exc-9' }, LATER), 'precondition_failed');
+  });
+
   it.each(['queued', 'running', 'in_exception', 'failed', 'cancelled', 'handed_off'] as const)('refuses a %s run', (status) => {
     expect(() => reopenRun(makeRun({ status, currentStepId: 'send' }), { reason: 'wrong', exceptionId: 'exc-9' }, LATER)).toThrow(IllegalTransitionError);
   });

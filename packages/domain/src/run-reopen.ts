@@ -29,6 +29,10 @@ export function reopenRun(run: Run, input: ReopenInput, now: Date): Reopened {
   if (!reason || reason.length > MAX_REOPEN_REASON_LENGTH) {
     throw new DomainError('invalid_input', `Say what was wrong with the result (reason, 1–${MAX_REOPEN_REASON_LENGTH} characters).`, { field: 'reason' });
   }
+  // Its input and step outputs are gone: nothing could be retried or compared any more.
+  if (run.payloadPurgedAt) {
+    throw new DomainError('precondition_failed', `Run ${run.id} cannot be re-opened: its payloads were purged by retention on ${run.payloadPurgedAt.toISOString()}.`, { purgedAt: run.payloadPurgedAt.toISOString() });
+  }
   const moved = transitionRun(run, { type: 'reopen', reason, exceptionId: input.exceptionId }, now);
   if (!run.currentStepId) throw new Error(`Invariant: completed run ${run.id} has no current step`);
   const opened = openException(

@@ -54,6 +54,8 @@ export interface Run {
   startedAt: Date | null;
   finishedAt: Date | null;
   updatedAt: Date;
+  /** When retention cleared the run's payloads (input, output, its steps' traces); absent/null while kept. */
+  payloadPurgedAt?: Date | null;
 }
 
 /** Why a run goes back to the queue: each is a re-dispatch to the runner. */

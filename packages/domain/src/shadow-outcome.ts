@@ -16,6 +16,8 @@ export interface ShadowOutcome {
   agreed: boolean | null;
   recordedBy: string;
   recordedAt: Date;
+  /** When retention cleared this record's payload; absent/null while kept. */
+  payloadPurgedAt?: Date | null;
 }
 
 /** Records what the person did for a run, judged by the run's workflow's agreement rule (`policy`). */

@@ -1,4 +1,5 @@
 import type { JsonValue } from './json-schema.js';
+import type { RedactionSummary } from './redaction.js';
 import type { StepKind } from './workflow-definition.js';
 
 /** gated: the try ended by asking a person (an approval); the step runs again after the decision. */
@@ -29,4 +30,8 @@ export interface StepAttempt {
   effectKey?: string | null;
   startedAt: Date;
   finishedAt: Date | null;
+  /** What redaction replaced in the stored input/output/validation/error; null before redaction existed. */
+  redactions?: RedactionSummary | null;
+  /** When retention cleared input, output, validation and error. */
+  payloadPurgedAt?: Date | null;
 }

@@ -9,6 +9,7 @@ import {
   type ValidationIssue,
 } from './json-schema.js';
 import type { ApproverRole } from './roles.js';
+import { parseJsonPath, PII_DETECTORS, type PrivacyPolicy } from './redaction.js';
 
 export const ACTION_CLASSES = ['read', 'draft', 'reversible', 'irreversible', 'customer_impacting'] as const;
 export type ActionClass = (typeof ACTION_CLASSES)[number];
@@ -152,6 +153,8 @@ export interface WorkflowDefinition {
   approvalPolicy?: ApprovalPolicy;
   exceptionPolicy?: ExceptionPolicy;
   slas?: Slas;
+  /** What is redacted from step traces before they are stored (see redaction.ts). */
+  privacy?: PrivacyPolicy;
 }
 
 const id = { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,62}$' };
@@ -318,6 +321,14 @@ const DEFINITION_SCHEMA: JsonSchema = {
         runMinutes: { type: 'integer', minimum: 1, maximum: 525_600 },
       },
     },
+    privacy: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        redactPaths: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 500 } },
+        detectors: { type: 'array', uniqueItems: true, items: { enum: [...PII_DETECTORS] } },
+      },
+    },
   },
 };
 
@@ -411,6 +422,10 @@ export function validateDefinition(definition: unknown): ValidationIssue[] {
       issues.push({ path: `/exceptionPolicy/${reason}/handOffTo`, message: 'is required when action is hand_off' });
     }
   }
+  def.privacy?.redactPaths?.forEach((path, i) => {
+    const parsed = parseJsonPath(path);
+    if (!parsed.ok) issues.push({ path: `/privacy/redactPaths/${i}`, message: `"${path}" ${parsed.message}` });
+  });
   return issues;
 }
 

@@ -62,12 +62,17 @@ export function createFormatError(logger: Logger) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PASS_THROUGH.has(code)) {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+      return { message: withoutMisleadingPrefix(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code } };
     }
     // Anything else is a bug or an infrastructure failure: log it whole, show nothing of it.
     (requestLogger.getStore() ?? logger).error({ err: original, path: formatted.path }, 'unhandled error in GraphQL operation');
     return { message: 'Internal error. It has been logged; retrying may help.', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
+}
+
+/** graphql-armor words its limit refusals as "Syntax Error: Query depth limit of 12 exceeded…"; the document parsed fine. */
+function withoutMisleadingPrefix(message: string): string {
+  return message.replace(/^Syntax Error: (?=.* limit of \d+ exceeded)/, '');
 }
 
 function publicDetails(details: Readonly<Record<string, unknown>>): Record<string, unknown> {

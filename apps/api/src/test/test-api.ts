@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createDataSource } from '@gatehouse/db';
+import { APP_DATABASE_ROLE, createDataSource } from '@gatehouse/db';
 import { createTestDatabase } from '@gatehouse/db/testing';
 import type { DataSource } from 'typeorm';
 import { expect, inject } from 'vitest';
@@ -16,7 +16,10 @@ export interface TestApi {
   /** Base URL of the running server (no path). */
   baseUrl: string;
   graphqlUrl: string;
+  /** The API's own connection pool: acts as the application role, like production. */
   ds: DataSource;
+  /** The test database as its owner (the superuser), for fixtures the application may not write. */
+  ownerUrl: string;
   gql<T = Record<string, any>>(apiKey: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
   /** Like gql but fails the test on any GraphQL error, returning data. */
   ok<T = Record<string, any>>(apiKey: string, query: string, variables?: Record<string, unknown>): Promise<T>;
@@ -26,7 +29,7 @@ export interface TestApi {
 /** A real API over real HTTP on a fresh database cloned from the migrated template. */
 export async function startTestApi(options: Pick<AppOptions, 'allowDevelopmentKeys'> = {}): Promise<TestApi> {
   const db = await createTestDatabase(inject('gatehousePostgres'));
-  const ds = createDataSource({ url: db.url, poolSize: 8 });
+  const ds = createDataSource({ url: db.url, poolSize: 8, role: APP_DATABASE_ROLE });
   await ds.initialize();
   const app = await createApp({ dataSource: ds, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ...options });
   const address = await app.listen(0, '127.0.0.1');
@@ -47,6 +50,7 @@ export async function startTestApi(options: Pick<AppOptions, 'allowDevelopmentKe
     baseUrl,
     graphqlUrl,
     ds,
+    ownerUrl: db.url,
     gql,
     ok: async <T,>(apiKey: string, query: string, variables?: Record<string, unknown>) => {
       const res = await gql<T>(apiKey, query, variables);
@@ -78,7 +82,12 @@ export async function countRows(ds: DataSource, table: string, where = 'true', p
 /** Waits until `n` backends of the test database are blocked on a lock (for race tests). */
 export async function waitForLockWaiters(ds: DataSource, n: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const [row] = await ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+    // pg_locks, not pg_stat_activity's wait_event: the application role may not see the wait
+    // details of sessions whose login role it does not have the privileges of.
+    const [row] = await ds.query(
+      `SELECT count(DISTINCT l.pid)::int AS n FROM pg_locks l
+       WHERE NOT l.granted AND l.pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database())`,
+    );
     if ((row as { n: number }).n >= n) return;
     await new Promise((r) => setTimeout(r, 25));
   }

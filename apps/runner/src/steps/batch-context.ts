@@ -35,7 +35,8 @@ export async function loadPriorAttempts(ds: DataSource, runIds: string[]): Promi
   const result = new Map<string, PriorAttempts>(runIds.map((id) => [id, { lastAttempt: new Map(), outputs: {}, effectKeys: new Map() }]));
   if (runIds.length === 0) return result;
   const rows = (await ds.query(
-    `SELECT DISTINCT ON (run_id, step_id) run_id::text AS run_id, step_id, attempt, status, output, effect_key
+    // execution_output: the unredacted output, kept where redaction changed the trace's copy.
+    `SELECT DISTINCT ON (run_id, step_id) run_id::text AS run_id, step_id, attempt, status, COALESCE(execution_output, output) AS output, effect_key
        FROM step_attempts WHERE run_id = ANY($1::uuid[])
       ORDER BY run_id, step_id, attempt DESC`,
     [runIds],

@@ -1,5 +1,5 @@
 import { ApprovalEntity, auditInputFor, appendAuditEvents, ExceptionItemEntity, fromApproval, fromExceptionItem, fromHandOff, HandOffEntity, insertEntity, inTransaction, OUTBOX_CHANNEL, type Tx } from '@gatehouse/db';
-import { attemptStatusFor, handOffFromException, isAuditedEvent, progressRun, STEP_DISPATCH_TOPIC, stepDispatchMessage, type DomainEvent, type Run, type StepDispatch } from '@gatehouse/domain';
+import { AGENT_SCOPE_PATH_ROOTS, attemptStatusFor, GATE_OUTPUT_PATH_ROOTS, handOffFromException, redactStepTrace, isAuditedEvent, progressRun, STEP_DISPATCH_TOPIC, stepDispatchMessage, type DomainEvent, type Run, type StepDispatch } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Execution } from './execute-step.js';
@@ -98,6 +98,7 @@ async function insertAttempts(tx: Tx, executions: Execution[]): Promise<void> {
   if (executions.length === 0) return;
   const rows = executions.map((e) => {
     const o = e.outcome;
+    const trace = redactedTrace(e);
     return {
       run_id: e.run.id,
       step_id: e.step.id,
@@ -105,8 +106,7 @@ async function insertAttempts(tx: Tx, executions: Execution[]): Promise<void> {
       attempt: e.attempt,
       dispatch_seq: e.run.dispatchSeq,
       status: attemptStatusFor(o),
-      input: e.input,
-      output: o.type === 'succeeded' ? o.output : o.type === 'gate' ? { proposed: o.proposed } : null,
+      ...trace,
       provider: e.trace.provider,
       model: e.trace.model,
       prompt_version: e.trace.promptVersion,
@@ -115,8 +115,6 @@ async function insertAttempts(tx: Tx, executions: Execution[]): Promise<void> {
       cost_usd: e.trace.costUsd,
       latency_ms: Math.round(e.trace.latencyMs),
       confidence: e.trace.confidence ?? (o.type === 'succeeded' ? (o.confidence ?? null) : null),
-      validation: o.type === 'succeeded' ? (o.validation ?? null) : o.type === 'failed' && o.details ? { reason: o.reason, ...o.details } : null,
-      error: o.type === 'failed' ? { reason: o.reason, message: o.message, retryable: o.retryable } : null,
       effect_key: e.effectKey,
       started_at: e.startedAt.toISOString(),
       finished_at: e.finishedAt.toISOString(),
@@ -124,14 +122,41 @@ async function insertAttempts(tx: Tx, executions: Execution[]): Promise<void> {
   });
   await tx.query(
     `INSERT INTO step_attempts (run_id, step_id, step_kind, attempt, dispatch_seq, status, input, output, provider, model, prompt_version,
-                                tokens_in, tokens_out, cost_usd, latency_ms, confidence, validation, error, effect_key, started_at, finished_at)
+                                tokens_in, tokens_out, cost_usd, latency_ms, confidence, validation, error, effect_key, started_at, finished_at,
+                                redactions, execution_output)
      SELECT v.run_id, v.step_id, v.step_kind, v.attempt, v.dispatch_seq, v.status, v.input, v.output, v.provider, v.model, v.prompt_version,
-            v.tokens_in, v.tokens_out, v.cost_usd, v.latency_ms, v.confidence, v.validation, v.error, v.effect_key, v.started_at, v.finished_at
+            v.tokens_in, v.tokens_out, v.cost_usd, v.latency_ms, v.confidence, v.validation, v.error, v.effect_key, v.started_at, v.finished_at,
+            v.redactions, v.execution_output
      FROM jsonb_to_recordset($1::jsonb) AS v(run_id uuid, step_id text, step_kind text, attempt int, dispatch_seq int, status text, input jsonb,
           output jsonb, provider text, model text, prompt_version text, tokens_in int, tokens_out int, cost_usd numeric, latency_ms int,
-          confidence float8, validation jsonb, error jsonb, effect_key text, started_at timestamptz, finished_at timestamptz)`,
+          confidence float8, validation jsonb, error jsonb, effect_key text, started_at timestamptz, finished_at timestamptz,
+          redactions jsonb, execution_output jsonb)`,
     [JSON.stringify(rows)],
   );
+}
+
+/**
+ * The attempt's trace as stored: input, output, validation and error redacted by the
+ * workflow's privacy policy (redaction.ts; deterministic, so a redelivered step stores the
+ * same trace), the summary of what was replaced, and — only when redaction changed a
+ * succeeded step's output — the unredacted output in execution_output, because later steps of
+ * the run read earlier outputs back from here (batch-context.ts loadPriorAttempts).
+ */
+function redactedTrace(e: Execution) {
+  const o = e.outcome;
+  const output = o.type === 'succeeded' ? o.output : o.type === 'gate' ? { proposed: o.proposed } : null;
+  const { payloads, summary } = redactStepTrace(
+    {
+      input: e.input,
+      output,
+      validation: o.type === 'succeeded' ? (o.validation ?? null) : o.type === 'failed' && o.details ? { reason: o.reason, ...o.details } : null,
+      error: o.type === 'failed' ? { reason: o.reason, message: o.message, retryable: o.retryable } : null,
+    },
+    e.definition.privacy,
+    { pathRoots: { input: e.step.kind === 'agent' ? AGENT_SCOPE_PATH_ROOTS : [''], output: o.type === 'gate' ? GATE_OUTPUT_PATH_ROOTS : [''] } },
+  );
+  const outputChanged = o.type === 'succeeded' && JSON.stringify(payloads.output) !== JSON.stringify(output);
+  return { ...payloads, redactions: summary, execution_output: outputChanged ? output : null };
 }
 
 async function updateRuns(tx: Tx, runs: Run[]): Promise<void> {

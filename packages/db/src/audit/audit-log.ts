@@ -69,7 +69,7 @@ export function computeAuditHash(prevHash: string, body: AuditEventBody): string
  * timestamptz is rendered by the server. Appending computes the same canonical body in
  * JavaScript (canonicalBody), so the hash written is the hash the verifier recomputes.
  */
-const CANONICAL_COLUMNS = (t: string) => `
+export const CANONICAL_COLUMNS = (t: string) => `
   to_char(${t}.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
   ${t}.actor_id::text AS actor_id,
   ${t}.actor_role AS actor_role,
@@ -90,7 +90,7 @@ interface CanonicalRow {
   data: string;
 }
 
-interface StoredRow extends CanonicalRow {
+export interface StoredRow extends CanonicalRow {
   seq: string;
   id: string;
   prev_hash: string;
@@ -274,7 +274,7 @@ function canonicalBody(input: EventFields, occurredAt: Date, seq: number): Audit
  */
 export async function verifyAuditChain(
   manager: EntityManager,
-  options: { batchSize?: number } = {},
+  options: { batchSize?: number; onProgress?: (checked: number) => void } = {},
 ): Promise<AuditChainVerification> {
   const batchSize = options.batchSize ?? 1000;
   let checked = 0;
@@ -307,11 +307,12 @@ export async function verifyAuditChain(
       head = { seq: body.seq, hash: row.hash };
     }
     if (rows.length < batchSize) break;
+    options.onProgress?.(checked);
   }
   return { ok: true, checked, headHash: head?.hash ?? null, headSeq: head?.seq ?? null, firstBroken: null };
 }
 
-function toBody(row: CanonicalRow & { seq: string; id: string }): AuditEventBody {
+export function toBody(row: CanonicalRow & { seq: string; id: string }): AuditEventBody {
   return {
     seq: Number(row.seq),
     id: row.id,

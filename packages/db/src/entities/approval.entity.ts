@@ -34,7 +34,8 @@ export class ApprovalEntity {
   @Column({ type: 'text', nullable: true })
   decision: string | null;
 
-  @Column({ type: 'jsonb' })
+  /** NULL only once purged by retention (payloadPurgedAt). */
+  @Column({ type: 'jsonb', nullable: true })
   proposed: unknown;
 
   @Column({ type: 'jsonb', nullable: true })
@@ -60,4 +61,8 @@ export class ApprovalEntity {
 
   @Column({ type: 'timestamptz', name: 'decided_at', nullable: true })
   decidedAt: Date | null;
+
+  /** When retention cleared this row's payload columns (docs/security.md); null while they are kept. */
+  @Column({ type: 'timestamptz', name: 'payload_purged_at', nullable: true })
+  payloadPurgedAt: Date | null;
 }

@@ -56,4 +56,8 @@ export class ExceptionItemEntity {
 
   @Column({ type: 'timestamptz', name: 'created_at', default: () => 'now()' })
   createdAt: Date;
+
+  /** When retention cleared this row's payload columns (docs/security.md); null while they are kept. */
+  @Column({ type: 'timestamptz', name: 'payload_purged_at', nullable: true })
+  payloadPurgedAt: Date | null;
 }

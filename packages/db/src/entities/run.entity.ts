@@ -20,7 +20,8 @@ export class RunEntity {
   @Column({ type: 'text' })
   status: string;
 
-  @Column({ type: 'jsonb' })
+  /** NULL only once purged by retention (payloadPurgedAt). */
+  @Column({ type: 'jsonb', nullable: true })
   input: unknown;
 
   @Column({ type: 'text', name: 'input_hash' })
@@ -68,4 +69,8 @@ export class RunEntity {
 
   @Column({ type: 'timestamptz', name: 'reopened_at', nullable: true })
   reopenedAt: Date | null;
+
+  /** When retention cleared this row's payload columns (docs/security.md); null while they are kept. */
+  @Column({ type: 'timestamptz', name: 'payload_purged_at', nullable: true })
+  payloadPurgedAt: Date | null;
 }

@@ -9,7 +9,8 @@ export class ShadowOutcomeEntity {
   @Column({ type: 'uuid', name: 'workflow_id' })
   workflowId: string;
 
-  @Column({ type: 'jsonb', name: 'human_outcome' })
+  /** NULL only once purged by retention (payloadPurgedAt). */
+  @Column({ type: 'jsonb', name: 'human_outcome', nullable: true })
   humanOutcome: unknown;
 
   @Column({ type: 'jsonb', name: 'ai_outcome', nullable: true })
@@ -23,4 +24,8 @@ export class ShadowOutcomeEntity {
 
   @Column({ type: 'timestamptz', name: 'recorded_at', default: () => 'now()' })
   recordedAt: Date;
+
+  /** When retention cleared this row's payload columns (docs/security.md); null while they are kept. */
+  @Column({ type: 'timestamptz', name: 'payload_purged_at', nullable: true })
+  payloadPurgedAt: Date | null;
 }

@@ -79,4 +79,19 @@ export class StepAttemptEntity {
   /** The Idempotency-Key sent with an action; equal across redeliveries and automatic retries. */
   @Column({ type: 'text', name: 'effect_key', nullable: true })
   effectKey: string | null;
+
+  /** What redaction replaced in the stored trace (a RedactionSummary); null before redaction existed. */
+  @Column({ type: 'jsonb', nullable: true })
+  redactions: unknown;
+
+  /**
+   * The unredacted output later steps of the run read, kept only when redaction changed
+   * `output`. Never selected by default: only the runner's execution path reads it.
+   */
+  @Column({ type: 'jsonb', name: 'execution_output', nullable: true, select: false })
+  executionOutput?: unknown;
+
+  /** When retention cleared this row's payload columns (docs/security.md); null while they are kept. */
+  @Column({ type: 'timestamptz', name: 'payload_purged_at', nullable: true })
+  payloadPurgedAt: Date | null;
 }

@@ -2,6 +2,7 @@ import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDataSource, hasPendingMigrations, runMigrations } from '../data-source.js';
 import { createTestDatabase, type TestDatabase } from '../testing/index.js';
+import { migrations } from './index.js';
 
 const TABLES = [
   'api_keys',
@@ -65,7 +66,7 @@ describe('migrations on an empty database', () => {
   });
 
   it('applies the schema, then has nothing pending and nothing more to apply', async () => {
-    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000', 'AuditLockHead1732752000000', 'AuditPending1732838400000', 'Evaluation1732924800000', 'OutcomeMetrics1733011200000', 'MetricsRollups1733097600000']);
+    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000', 'AuditLockHead1732752000000', 'AuditPending1732838400000', 'Evaluation1732924800000', 'OutcomeMetrics1733011200000', 'MetricsRollups1733097600000', 'AuditGrants1733184000000', 'Privacy1733270400000']);
     const objects = await userObjects(ds);
     expect(objects.tables).toEqual([...TABLES, 'migrations'].sort());
     expect(objects.auditFunctions).toBe(2);
@@ -74,7 +75,7 @@ describe('migrations on an empty database', () => {
   });
 
   it('reverts completely with down, and applies again after', async () => {
-    for (let i = 0; i < 7; i++) await ds.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < migrations.length; i++) await ds.undoLastMigration({ transaction: 'each' });
     const reverted = await userObjects(ds);
     expect(reverted.tables).toEqual(['migrations']);
     expect(reverted.auditFunctions).toBe(0);
@@ -82,7 +83,7 @@ describe('migrations on an empty database', () => {
     expect(await ds.query('SELECT count(*)::int AS n FROM migrations')).toEqual([{ n: 0 }]);
     expect(await hasPendingMigrations(ds)).toBe(true);
 
-    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000', 'AuditLockHead1732752000000', 'AuditPending1732838400000', 'Evaluation1732924800000', 'OutcomeMetrics1733011200000', 'MetricsRollups1733097600000']);
+    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000', 'AuditLockHead1732752000000', 'AuditPending1732838400000', 'Evaluation1732924800000', 'OutcomeMetrics1733011200000', 'MetricsRollups1733097600000', 'AuditGrants1733184000000', 'Privacy1733270400000']);
     expect((await userObjects(ds)).tables).toEqual([...TABLES, 'migrations'].sort());
     const [principal] = (await ds.query(
       `INSERT INTO principals (name, email, role) VALUES ('Ada', 'ada@example.com', 'admin') RETURNING role`,

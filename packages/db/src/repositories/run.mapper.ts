@@ -11,6 +11,7 @@ import type {
   ExceptionStatus,
   JsonValue,
   PatchOperation,
+  RedactionSummary,
   Run,
   RunMode,
   RunStatus,
@@ -27,7 +28,8 @@ export function toRun(e: RunEntity): Run {
     versionId: e.versionId,
     mode: e.mode as RunMode,
     status: e.status as RunStatus,
-    input: e.input as JsonValue,
+    // NULL only after retention purged it (payloadPurgedAt says so).
+    input: (e.input as JsonValue | null) ?? null,
     inputHash: e.inputHash,
     idempotencyKey: e.idempotencyKey,
     externalRef: e.externalRef,
@@ -43,6 +45,7 @@ export function toRun(e: RunEntity): Run {
     startedAt: e.startedAt,
     finishedAt: e.finishedAt,
     updatedAt: e.updatedAt,
+    payloadPurgedAt: e.payloadPurgedAt ?? null,
   };
 }
 
@@ -70,6 +73,7 @@ export function toApproval(e: ApprovalEntity): Approval {
     dueAt: e.dueAt,
     createdAt: e.createdAt,
     decidedAt: e.decidedAt,
+    payloadPurgedAt: e.payloadPurgedAt ?? null,
   };
 }
 
@@ -96,6 +100,7 @@ export function toExceptionItem(e: ExceptionItemEntity): ExceptionItem {
     resolvedBy: e.resolvedBy,
     resolvedAt: e.resolvedAt,
     createdAt: e.createdAt,
+    payloadPurgedAt: e.payloadPurgedAt ?? null,
   };
 }
 
@@ -112,6 +117,7 @@ export function toShadowOutcome(e: ShadowOutcomeEntity): ShadowOutcome {
     agreed: e.agreed,
     recordedBy: e.recordedBy,
     recordedAt: e.recordedAt,
+    payloadPurgedAt: e.payloadPurgedAt ?? null,
   };
 }
 
@@ -142,5 +148,7 @@ export function toStepAttempt(e: StepAttemptEntity): StepAttempt {
     startedAt: e.startedAt,
     finishedAt: e.finishedAt,
     effectKey: e.effectKey,
+    redactions: (e.redactions as RedactionSummary | null) ?? null,
+    payloadPurgedAt: e.payloadPurgedAt ?? null,
   };
 }

@@ -13,13 +13,14 @@ export class ApprovalType {
   @Field(() => String) requiredRole: string;
   @Field(() => ApprovalStatusEnum) status: string;
   @Field(() => ApprovalDecisionEnum, { nullable: true }) decision: string | null;
-  @Field(() => JSONScalar, { description: 'The AI draft or the action arguments awaiting the decision.' }) proposed: unknown;
+  @Field(() => JSONScalar, { nullable: true, description: 'The AI draft or the action arguments awaiting the decision; null only once purged by retention (payloadPurgedAt).' }) proposed: unknown;
   @Field(() => JSONScalar, { nullable: true }) edited: unknown;
   @Field(() => JSONScalar, { nullable: true, description: 'RFC 6902 JSON Patch from proposed to edited.' }) diff: unknown;
   @Field(() => String, { nullable: true }) reason: string | null;
   @Field(() => Date, { nullable: true }) dueAt: Date | null;
   @Field(() => Date) createdAt: Date;
   @Field(() => Date, { nullable: true }) decidedAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When retention purged this record\'s payload; null while kept.' }) payloadPurgedAt: Date | null;
 }
 
 @InputType('ApprovalFilter')

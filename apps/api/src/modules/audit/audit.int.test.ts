@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateRunForApproval, raiseRunException, sealPendingAuditEvents } from '@gatehouse/db';
+import { createDataSource, gateRunForApproval, raiseRunException, sealPendingAuditEvents } from '@gatehouse/db';
+import type { DataSource } from 'typeorm';
 import { KEYS, publishedWorkflow, startRun } from '../../test/fixtures.js';
 import { countRows, expectError, startTestApi, type TestApi } from '../../test/test-api.js';
 
@@ -14,7 +18,21 @@ const DECIDE = `mutation ($id: ID!) { decideApproval(approvalId: $id, decision: 
 const CANCEL = `mutation ($id: ID!, $reason: String!) { cancelRun(runId: $id, reason: $reason) { id status cancelReason } }`;
 const RESOLVE = `mutation ($id: ID!) { resolveException(exceptionId: $id, resolution: retry, note: "Transient") { id status } }`;
 
+/** The built `pnpm gatehouse` CLI (packages/db/dist/cli/gatehouse.js), run as a child process. */
+const CLI = createRequire(import.meta.url).resolve('@gatehouse/db').replace(/index\.js$/, 'cli/gatehouse.js');
+const verifyWithCli = async (databaseUrl: string) => {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'audit', 'verify', '--json'], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl } });
+    return { code: 0, result: JSON.parse(stdout) };
+  } catch (error) {
+    const { code, stdout } = error as { code: number; stdout: string };
+    return { code, result: JSON.parse(stdout) };
+  }
+};
+
 let api: TestApi;
+/** The database's owner (the superuser here): what a DBA could do, which the API's role cannot. */
+let owner: DataSource;
 /** A run that went through an approval (approved) and an exception (retried). */
 let runId: string;
 let approvalId: string;
@@ -26,6 +44,8 @@ const head = async (): Promise<{ seq: number; hash: string }> => {
 
 beforeAll(async () => {
   api = await startTestApi();
+  owner = createDataSource({ url: api.ownerUrl, poolSize: 1 });
+  await owner.initialize();
   await publishedWorkflow(api, 'triage');
   runId = await startRun(api, 'triage', 'audit-1');
   approvalId = (await gateRunForApproval(api.ds, runId, { stepId: 'reply', actionClass: 'customer_impacting', proposed: { body: 'Hello' } })).id;
@@ -33,7 +53,10 @@ beforeAll(async () => {
   const item = await raiseRunException(api.ds, runId, { stepId: 'reply', reason: 'tool_error' });
   await api.ok(KEYS.reviewer2, RESOLVE, { id: item.id });
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await owner?.destroy();
+  await api.close();
+});
 
 describe('verifyAuditChain', () => {
   it('verifies every event after a series of mutations', async () => {
@@ -52,11 +75,15 @@ describe('verifyAuditChain', () => {
 });
 
 describe('audit_events is append-only in the database', () => {
-  it('refuses UPDATE, DELETE and TRUNCATE, even to the superuser', async () => {
+  it("refuses UPDATE, DELETE and TRUNCATE to the API's role by grants, and to the superuser by the trigger", async () => {
     const [before] = await api.ds.query(`SELECT action, data::text AS data, hash FROM audit_events WHERE seq = 2`);
-    await expect(api.ds.query(`UPDATE audit_events SET action = 'forged' WHERE seq = 2`)).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/append-only: UPDATE/) });
-    await expect(api.ds.query(`DELETE FROM audit_events WHERE seq = 2`)).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/append-only: DELETE/) });
-    await expect(api.ds.query(`TRUNCATE audit_events`)).rejects.toMatchObject({ code: '42501' });
+    const denied = { code: '42501', message: 'permission denied for table audit_events' };
+    await expect(api.ds.query(`UPDATE audit_events SET action = 'forged' WHERE seq = 2`)).rejects.toMatchObject(denied);
+    await expect(api.ds.query(`DELETE FROM audit_events WHERE seq = 2`)).rejects.toMatchObject(denied);
+    await expect(api.ds.query(`TRUNCATE audit_events`)).rejects.toMatchObject(denied);
+    await expect(owner.query(`UPDATE audit_events SET action = 'forged' WHERE seq = 2`)).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/append-only: UPDATE/) });
+    await expect(owner.query(`DELETE FROM audit_events WHERE seq = 2`)).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/append-only: DELETE/) });
+    await expect(owner.query(`TRUNCATE audit_events`)).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/append-only: TRUNCATE/) });
     const [after] = await api.ds.query(`SELECT action, data::text AS data, hash FROM audit_events WHERE seq = 2`);
     expect(after).toEqual(before);
     expect((await api.ok(KEYS.admin, VERIFY)).verifyAuditChain.ok).toBe(true);
@@ -150,7 +177,7 @@ describe('mutations and their audit events', () => {
   });
 });
 
-// Last: it edits history (with the guard switched off, as only the superuser could) and puts it back.
+// Last: it edits history (as the owner, with the guard switched off) and puts it back.
 describe('tamper detection', () => {
   it('names exactly the edited event as the first broken link', async () => {
     const [target] = await api.ds.query(
@@ -158,7 +185,7 @@ describe('tamper detection', () => {
       [approvalId],
     );
     const editData = (data: string) =>
-      api.ds.transaction(async (tx) => {
+      owner.transaction(async (tx) => {
         await tx.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
         await tx.query(`UPDATE audit_events SET data = $2::jsonb WHERE seq = $1`, [target.seq, data]);
         await tx.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete`);
@@ -167,13 +194,16 @@ describe('tamper detection', () => {
     await editData(JSON.stringify({ ...JSON.parse(target.data), decision: 'reject' }));
     try {
       // The guard is back on.
-      await expect(api.ds.query(`DELETE FROM audit_events WHERE seq = $1`, [target.seq])).rejects.toMatchObject({ code: '42501' });
+      await expect(owner.query(`DELETE FROM audit_events WHERE seq = $1`, [target.seq])).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/append-only/) });
       const broken = (await api.ok(KEYS.admin, VERIFY)).verifyAuditChain;
       expect(broken).toMatchObject({ ok: false, checked: target.seq, headSeq: target.seq - 1, firstBroken: { seq: target.seq, id: target.id, reason: 'hash_mismatch' } });
+      // The CLI names the same link and exits 1.
+      expect(await verifyWithCli(api.ownerUrl)).toEqual({ code: 1, result: { ...broken, pendingUnsealed: 0 } });
     } finally {
       await editData(target.data);
     }
     const restored = (await api.ok(KEYS.admin, VERIFY)).verifyAuditChain;
     expect(restored).toMatchObject({ ok: true, checked: await countRows(api.ds, 'audit_events'), firstBroken: null });
+    expect(await verifyWithCli(api.ownerUrl)).toEqual({ code: 0, result: { ...restored, pendingUnsealed: 0 } });
   });
 });

@@ -39,6 +39,7 @@ export class ExceptionItemType {
   @Field(() => String, { nullable: true }) handOffTo: string | null;
   @Field(() => Date, { nullable: true }) resolvedAt: Date | null;
   @Field(() => Date) createdAt: Date;
+  @Field(() => Date, { nullable: true, description: 'When retention purged this record\'s payload; null while kept.' }) payloadPurgedAt: Date | null;
 }
 
 @InputType('ExceptionFilter')

@@ -3,6 +3,20 @@ import { ConnectionType } from '../../graphql/connection.js';
 import { RolloutStageEnum, RunStatusEnum } from '../../graphql/enums.js';
 import { JSONScalar } from '../../graphql/scalars.js';
 
+@ObjectType('RedactionCount')
+export class RedactionCountType {
+  @Field(() => String, { description: 'email, card, national_id or phone.' }) detector: string;
+  @Field(() => Int) count: number;
+}
+
+@ObjectType('Redactions', { description: 'What was replaced in a step attempt\'s stored trace before it was written (docs/security.md).' })
+export class RedactionsType {
+  @Field(() => Int, { description: 'Values replaced, in all.' }) total: number;
+  @Field(() => [String], { description: 'The workflow\'s privacy.redactPaths that matched.' }) paths: string[];
+  @Field(() => [RedactionCountType], { description: 'Values replaced per detector.' }) detectors: RedactionCountType[];
+  @Field(() => [String], { description: 'Where, as JSON Pointers into the attempt (e.g. "/input/card/number"); at most 50.' }) locations: string[];
+}
+
 @ObjectType('StepAttempt', { description: 'One try at one step: the unit of the trace.' })
 export class StepAttemptType {
   @Field(() => ID) id: string;
@@ -25,15 +39,18 @@ export class StepAttemptType {
   @Field(() => JSONScalar, { nullable: true }) error: unknown;
   @Field(() => Date) startedAt: Date;
   @Field(() => Date, { nullable: true }) finishedAt: Date | null;
+  @Field(() => RedactionsType, { nullable: true, description: 'What redaction replaced in input, output, validation and error; null for attempts stored before redaction existed.' }) redactions: unknown;
+  @Field(() => Date, { nullable: true, description: 'When retention purged input, output, validation and error (they are null since); null while kept.' }) payloadPurgedAt: Date | null;
 }
 
 @ObjectType('ShadowOutcome', { description: 'What the human did, compared with what the AI produced.' })
 export class ShadowOutcomeType {
   @Field(() => ID) runId: string;
-  @Field(() => JSONScalar) humanOutcome: unknown;
+  @Field(() => JSONScalar, { nullable: true, description: 'null only once purged by retention (payloadPurgedAt).' }) humanOutcome: unknown;
   @Field(() => JSONScalar, { nullable: true }) aiOutcome: unknown;
   @Field(() => Boolean, { nullable: true, description: 'null while the AI has produced nothing to compare.' }) agreed: boolean | null;
   @Field(() => Date) recordedAt: Date;
+  @Field(() => Date, { nullable: true, description: 'When retention purged this record\'s payload; null while kept.' }) payloadPurgedAt: Date | null;
 }
 
 @ObjectType('Run', { description: 'One execution of a published workflow version for one input.' })
@@ -41,7 +58,7 @@ export class RunType {
   @Field(() => ID) id: string;
   @Field(() => RolloutStageEnum, { description: 'Captured at start; later promotions do not change it.' }) mode: string;
   @Field(() => RunStatusEnum) status: string;
-  @Field(() => JSONScalar) input: unknown;
+  @Field(() => JSONScalar, { nullable: true, description: 'null only once purged by retention (see payloadPurgedAt).' }) input: unknown;
   @Field(() => String) idempotencyKey: string;
   @Field(() => String, { nullable: true }) externalRef: string | null;
   @Field(() => String, { nullable: true }) currentStepId: string | null;
@@ -54,6 +71,7 @@ export class RunType {
   @Field(() => Date, { nullable: true }) startedAt: Date | null;
   @Field(() => Date, { nullable: true }) finishedAt: Date | null;
   @Field(() => Date) updatedAt: Date;
+  @Field(() => Date, { nullable: true, description: 'When retention purged the run\'s payloads (input, output, step traces, approval proposals, exception details); null while kept.' }) payloadPurgedAt: Date | null;
 }
 
 @ObjectType('StartRunPayload')
