@@ -13,7 +13,7 @@ const target = apiUrl();
 /** The console's own port (the start command passes CONSOLE_PORT). */
 const port = Number(process.env.CONSOLE_PORT || 5173);
 const proxy: Record<string, ProxyOptions> = Object.fromEntries(
-  ['/graphql', '/healthz', '/readyz'].map((path) => [path, { target, changeOrigin: true }]),
+  ['/graphql', '/auth', '/healthz', '/readyz'].map((path) => [path, { target, changeOrigin: true }]),
 );
 
 export default defineConfig({

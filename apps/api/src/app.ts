@@ -14,8 +14,11 @@ import { createLoaders } from './graphql/loaders.js';
 import { buildGatehouseSchema } from './graphql/schema.js';
 import { healthRouter } from './http/health.js';
 import { DEFAULT_RATE_LIMITS, rateLimit, type RateLimits } from './http/rate-limit.js';
-import { apiKeyFromHeaders } from './identity/api-key-secret.js';
-import { authenticateApiKey } from './identity/authenticate.js';
+import { GraphQLError } from 'graphql';
+import { createRequestAuthenticator } from './identity/authenticate-request.js';
+import { authRouter } from './identity/auth-router.js';
+import { BearerTokenError, createOidcVerifier, type OidcConfig } from './identity/oidc.js';
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './identity/sessions.js';
 import type { Logger } from './logger.js';
 import { startCostDriftChecks } from './modules/alerts/cost-drift-check.js';
 import { startMetricsRollupRefresh } from './modules/metrics/metrics.rollup.js';
@@ -36,6 +39,10 @@ export interface AppOptions {
   trustProxyHops?: number;
   /** Accept the public gh_dev_* keys. False in production. */
   allowDevelopmentKeys?: boolean;
+  /** Console session lifetime and cookie attributes (identity/sessions.ts). */
+  sessions?: SessionPolicy;
+  /** Accept OIDC bearer tokens from this issuer; unset: none. */
+  oidc?: OidcConfig | null;
   /** Check cost drift every this many ms; 0 or unset: never (tests call checkCostDrift). */
   costDriftCheckIntervalMs?: number;
   /** Refresh the metrics rollups every this many ms; 0 or unset: never (reads stay exact, tests refresh by hand). */
@@ -74,8 +81,8 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
     // Never send stack traces, whatever NODE_ENV says; formatError masks the rest.
     includeStacktraceInErrorResponses: false,
     // A state-changing request must be one a browser would preflight (JSON body, or a custom
-    // header): a form or <img> on another site cannot ride on a signed-in browser. The console
-    // sends application/json with x-api-key, which qualifies.
+    // header): a form or <img> on another site cannot ride on a signed-in browser's session
+    // cookie (which is SameSite=Strict besides). The console sends application/json.
     csrfPrevention: true,
     // Batched requests multiply the cost of one HTTP request; integrators send one operation.
     allowBatchedHttpRequests: false,
@@ -101,18 +108,26 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
     }),
   );
   app.use(healthRouter(dataSource, () => shuttingDown));
+  const limiter = rateLimit(options.rateLimits ?? DEFAULT_RATE_LIMITS);
+  const sessions = options.sessions ?? DEFAULT_SESSION_POLICY;
+  const allowDevelopmentKeys = options.allowDevelopmentKeys ?? true;
+  const authenticate = createRequestAuthenticator(dataSource, { allowDevelopmentKeys, sessions, oidc: options.oidc ? createOidcVerifier(dataSource, options.oidc) : null });
+  app.use('/auth', limiter, authRouter({ dataSource, logger, authenticate, sessions, developmentKeys: allowDevelopmentKeys, oidc: options.oidc ?? null }));
   app.use(
     '/graphql',
     // Health endpoints above are never limited; every GraphQL request is.
-    rateLimit(options.rateLimits ?? DEFAULT_RATE_LIMITS),
+    limiter,
     express.json({ limit: `${options.bodyLimitKb ?? 512}kb` }),
     // After body parsing (stream callbacks would lose the async context): errors that
     // formatError logs carry this request's id.
     (req: express.Request, _res: express.Response, next: express.NextFunction) => requestLogger.run(req.log, next),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const key = apiKeyFromHeaders(req.headers);
-        const principal = key ? await authenticateApiKey(dataSource, key, { allowDevelopmentKeys: options.allowDevelopmentKeys ?? true }) : null;
+        const principal = await authenticate(req.headers).catch((error: unknown) => {
+          // A bearer token that fails verification says why (expired, wrong audience …).
+          if (error instanceof BearerTokenError) throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+          throw error;
+        });
         return {
           requestId: String(req.id),
           principal,

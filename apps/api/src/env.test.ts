@@ -1,6 +1,6 @@
 import { EnvValidationError } from '@gatehouse/config';
 import { describe, expect, it } from 'vitest';
-import { hardeningOptions, loadApiEnv } from './env.js';
+import { authenticationOptions, hardeningOptions, loadApiEnv } from './env.js';
 
 describe('loadApiEnv', () => {
   it('has development defaults for everything', () => {
@@ -28,7 +28,28 @@ describe('loadApiEnv', () => {
       API_RATE_LIMIT_PER_KEY: 3_000,
       API_RATE_LIMIT_PER_IP: 6_000,
       API_TRUST_PROXY_HOPS: 0,
+      SESSION_TTL_MINUTES: 720,
+      SESSION_IDLE_MINUTES: 30,
     });
+  });
+
+  it('authentication: development keys and plain-HTTP cookies only outside production; OIDC when configured', () => {
+    expect(authenticationOptions(loadApiEnv({}))).toEqual({ allowDevelopmentKeys: true, sessions: { ttlMinutes: 720, idleMinutes: 30, secureCookie: false }, oidc: null });
+    const production = loadApiEnv({
+      NODE_ENV: 'production',
+      SEED_DEV_PRINCIPALS: 'false',
+      SESSION_IDLE_MINUTES: '15',
+      OIDC_ISSUER: 'https://id.example.com/',
+      OIDC_AUDIENCE: 'gatehouse',
+    });
+    expect(authenticationOptions(production)).toEqual({
+      allowDevelopmentKeys: false,
+      sessions: { ttlMinutes: 720, idleMinutes: 15, secureCookie: true },
+      oidc: { issuer: 'https://id.example.com/', audience: 'gatehouse' },
+    });
+    expect(authenticationOptions(loadApiEnv({ OIDC_ISSUER: 'https://id.example.com', OIDC_AUDIENCE: 'g', OIDC_JWKS_URL: 'https://id.example.com/keys' })).oidc?.jwksUrl).toBe('https://id.example.com/keys');
+    expect(() => loadApiEnv({ OIDC_ISSUER: 'https://id.example.com' })).toThrow(/OIDC_AUDIENCE/);
+    expect(() => loadApiEnv({ OIDC_ISSUER: 'not a url', OIDC_AUDIENCE: 'g' })).toThrow(/OIDC_ISSUER/);
   });
 
   it('turns the GraphQL limits and rate limits into createApp options; production hides introspection and suggestions', () => {

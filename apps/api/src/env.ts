@@ -38,6 +38,17 @@ export const apiEnvSchema = z.object({
   API_RATE_LIMIT_WINDOW_SECONDS: envPositiveInt(DEFAULT_RATE_LIMITS.windowSeconds),
   API_RATE_LIMIT_PER_KEY: envCount(DEFAULT_RATE_LIMITS.perKey),
   API_RATE_LIMIT_PER_IP: envCount(DEFAULT_RATE_LIMITS.perIp),
+  // Authentication (docs/security.md, "Authentication").
+  /** A console session ends this many minutes after sign-in. */
+  SESSION_TTL_MINUTES: envPositiveInt(12 * 60),
+  /** A console session unused this many minutes ends. */
+  SESSION_IDLE_MINUTES: envPositiveInt(30),
+  /** Accept OIDC bearer tokens from this issuer (exact `iss`); unset: OIDC off. Needs OIDC_AUDIENCE. */
+  OIDC_ISSUER: z.url({ message: 'must be a URL' }).optional(),
+  /** The `aud` tokens must carry (this API's client id at the issuer). */
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  /** The issuer's JWKS; unset: discovered from OIDC_ISSUER/.well-known/openid-configuration. */
+  OIDC_JWKS_URL: z.url({ message: 'must be a URL' }).optional(),
   /** Proxies in front of the API whose X-Forwarded-For is trusted for the client IP (Express "trust proxy" hops); 0: use the socket address. */
   API_TRUST_PROXY_HOPS: envCount(0),
 });
@@ -53,7 +64,20 @@ export function loadApiEnv(source: Record<string, string | undefined> = process.
   if (env.NODE_ENV === 'production' && env.SEED_DEV_PRINCIPALS) {
     throw new Error('Invalid environment: SEED_DEV_PRINCIPALS must be false when NODE_ENV=production (development keys are public).');
   }
+  if (Boolean(env.OIDC_ISSUER) !== Boolean(env.OIDC_AUDIENCE)) {
+    throw new Error('Invalid environment: OIDC_ISSUER and OIDC_AUDIENCE must be set together (a token is checked for both).');
+  }
   return env;
+}
+
+/** Who may sign in how: development keys only outside production; sessions Secure in production. */
+export function authenticationOptions(env: ApiEnv): Pick<AppOptions, 'allowDevelopmentKeys' | 'sessions' | 'oidc'> {
+  const production = env.NODE_ENV === 'production';
+  return {
+    allowDevelopmentKeys: !production,
+    sessions: { ttlMinutes: env.SESSION_TTL_MINUTES, idleMinutes: env.SESSION_IDLE_MINUTES, secureCookie: production },
+    oidc: env.OIDC_ISSUER && env.OIDC_AUDIENCE ? { issuer: env.OIDC_ISSUER, audience: env.OIDC_AUDIENCE, ...(env.OIDC_JWKS_URL ? { jwksUrl: env.OIDC_JWKS_URL } : {}) } : null,
+  };
 }
 
 /** The hardening settings of createApp, from the environment (production turns off introspection and suggestions). */

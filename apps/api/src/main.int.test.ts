@@ -64,7 +64,8 @@ function startApiProcess(port: number): ApiProcess {
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+    // 'close', not 'exit': 'exit' can come before the last stdout chunk (the 'stopped' line) is read.
+    child.once('close', (code, signal) => resolve({ code, signal }));
   });
   const api = { child, logs, stderr: () => stderr, exited };
   started.push(api);

@@ -1,7 +1,8 @@
+import { exitAfterFlush } from '@gatehouse/config';
 import 'reflect-metadata';
 import { APP_DATABASE_ROLE, createDataSource, resolveDatabase, runMigrations } from '@gatehouse/db';
 import { createApp } from './app.js';
-import { hardeningOptions, loadApiEnv } from './env.js';
+import { authenticationOptions, hardeningOptions, loadApiEnv } from './env.js';
 import { createLogger } from './logger.js';
 import { seedDemoData } from './seed/demo-data.js';
 import { seedDevPrincipals } from './seed/dev-principals.js';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     if (seeded) logger.info(seeded, 'demo data seeded');
   }
 
-  const app = await createApp({ dataSource, logger, ...hardeningOptions(env), allowDevelopmentKeys: env.NODE_ENV !== 'production', costDriftCheckIntervalMs: env.COST_DRIFT_CHECK_INTERVAL_MS, metricsRefreshIntervalMs: env.METRICS_REFRESH_INTERVAL_MS, payloadRetention: { intervalMs: env.PAYLOAD_RETENTION_INTERVAL_MS, retentionDays: env.PAYLOAD_RETENTION_DAYS } });
+  const app = await createApp({ dataSource, logger, ...hardeningOptions(env), ...authenticationOptions(env), costDriftCheckIntervalMs: env.COST_DRIFT_CHECK_INTERVAL_MS, metricsRefreshIntervalMs: env.METRICS_REFRESH_INTERVAL_MS, payloadRetention: { intervalMs: env.PAYLOAD_RETENTION_INTERVAL_MS, retentionDays: env.PAYLOAD_RETENTION_DAYS } });
   const address = await app.listen(env.API_PORT, env.API_HOST);
   logger.info({ url: `http://${address.address}:${address.port}/graphql` }, 'Gatehouse API listening');
 
@@ -49,10 +50,10 @@ async function main(): Promise<void> {
       await dataSource.destroy();
       await database.stop();
       logger.info('stopped');
-      process.exit(0);
+      await exitAfterFlush(logger, 0);
     } catch (err) {
       logger.error({ err }, 'error during shutdown');
-      process.exit(1);
+      await exitAfterFlush(logger, 1);
     }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

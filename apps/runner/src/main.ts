@@ -1,3 +1,4 @@
+import { exitAfterFlush } from '@gatehouse/config';
 import pg from 'pg';
 import { pino } from 'pino';
 import { loadRunnerEnv } from './env.js';
@@ -28,10 +29,10 @@ async function main(): Promise<void> {
       await runner.stop();
       await pool.end();
       logger.info('stopped');
-      process.exit(0);
+      await exitAfterFlush(logger, 0);
     } catch (err) {
       logger.error({ err }, 'unclean shutdown');
-      process.exit(1);
+      await exitAfterFlush(logger, 1);
     }
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

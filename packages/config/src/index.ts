@@ -1,1 +1,2 @@
 export * from './env.js';
+export { exitAfterFlush, type FlushableLogger } from './exit.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IllegalTransitionError } from './errors.js';
-import { issueApiKey, revokeApiKey } from './api-key.js';
+import { issueApiKey, revokeApiKey, roleWithin } from './api-key.js';
 import { LATER, NOW, actors, expectDomainError } from './test/fixtures.js';
 
 const issue = (name = ' CRM sync ') => issueApiKey({ id: 'key-1', principalId: 'p-crm', name, prefix: 'gh_ab12' }, actors.admin, NOW);
@@ -18,6 +18,8 @@ describe('issueApiKey', () => {
       revokedAt: null,
       revokedBy: null,
       lastUsedAt: null,
+      role: null,
+      workflowKeys: null,
     });
     expect(events).toEqual([{ type: 'api_key.created', subjectType: 'api_key', subjectId: 'key-1', data: { principalId: 'p-crm', name: 'CRM sync', prefix: 'gh_ab12' } }]);
   });
@@ -43,5 +45,32 @@ describe('revokeApiKey', () => {
     const error = expectDomainError(() => revokeApiKey(revoked, actors.admin, LATER), 'illegal_transition');
     expect(error).toBeInstanceOf(IllegalTransitionError);
     expect(error.message).toBe(`Cannot revoke an API key that is revoked. It was revoked at ${NOW.toISOString()}.`);
+  });
+});
+
+describe('key scope', () => {
+  const scoped = (role: any, principalRole: any, workflowKeys?: string[] | null) =>
+    issueApiKey({ id: 'key-2', principalId: 'p-1', name: 'scoped', prefix: 'ab', principalRole, role, workflowKeys }, actors.admin, NOW);
+
+  it('roleWithin: a role whose operations are all the principal\'s', () => {
+    expect(roleWithin('viewer', 'admin')).toBe(true);
+    expect(roleWithin('integrator', 'owner')).toBe(true);
+    expect(roleWithin('admin', 'owner')).toBe(false);
+    expect(roleWithin('integrator', 'reviewer')).toBe(false);
+    expect(roleWithin('reviewer', 'integrator')).toBe(false);
+  });
+
+  it('a key may carry a lower role and a workflow list (sorted, de-duplicated, audited)', () => {
+    const { state, events } = scoped('viewer', 'owner', ['refunds', 'address-change', 'refunds']);
+    expect(state).toMatchObject({ role: 'viewer', workflowKeys: ['address-change', 'refunds'] });
+    expect(events[0]!.data).toMatchObject({ role: 'viewer', workflowKeys: ['address-change', 'refunds'] });
+  });
+
+  it('refuses a role above the principal\'s', () => {
+    expect(expectDomainError(() => scoped('admin', 'integrator'), 'invalid_input').details).toEqual({ field: 'role' });
+  });
+
+  it.each([[[]], [['Bad Key']], [['x']]])('refuses the workflow list %j', (keys) => {
+    expect(expectDomainError(() => scoped(null, 'admin', keys), 'invalid_input').details).toEqual({ field: 'workflows' });
   });
 });

@@ -30,6 +30,7 @@ describe('requestApproval', () => {
       actionName: null,
       actionClass: 'irreversible',
       requiredRole: 'reviewer',
+      requiredApprovals: 1,
       status: 'pending',
       decision: null,
       proposed: { amount: 10 },
@@ -189,9 +190,9 @@ describe('decideApproval', () => {
     const approve = decideApproval(makeApproval(), { decision: 'approve' }, actors.reviewer, LATER).runCommand;
     const reject = decideApproval(makeApproval(), { decision: 'reject', reason: 'no' }, actors.reviewer, LATER).runCommand;
     const edit = decideApproval(makeApproval(), { decision: 'edit_and_approve', reason: 'tone', editedOutput: { reply: 'x' } }, actors.reviewer, LATER).runCommand;
-    expect(transitionRun(waiting, approve, LATER).state.status).toBe('queued');
-    expect(transitionRun(waiting, edit, LATER).state.status).toBe('queued');
-    expect(transitionRun(waiting, reject, LATER).state).toMatchObject({ status: 'cancelled', cancelReason: 'approval_rejected' });
+    expect(transitionRun(waiting, approve!, LATER).state.status).toBe('queued');
+    expect(transitionRun(waiting, edit!, LATER).state.status).toBe('queued');
+    expect(transitionRun(waiting, reject!, LATER).state).toMatchObject({ status: 'cancelled', cancelReason: 'approval_rejected' });
   });
 });
 

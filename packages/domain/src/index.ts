@@ -34,3 +34,4 @@ export * from './promotion-signoff.js';
 export * from './promotion-gate.js';
 export * from './workflow-health.js';
 export * from './redaction.js';
+export * from './workflow-scope.js';

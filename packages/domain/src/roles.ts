@@ -49,6 +49,9 @@ export const OPERATION_ROLES = {
   setRolloutStage: ['admin', 'owner'],
   pauseWorkflow: ['admin', 'owner'],
   resumeWorkflow: ['admin', 'owner'],
+  // per-workflow scoping: who reviews a workflow (reviewers act only where assigned)
+  assignReviewer: ['admin', 'owner'],
+  unassignReviewer: ['admin', 'owner'],
   // shadow evaluation and promotion gating (signOffPromotion: the workflow's named change approver or an admin, checked in the domain)
   setEvaluationPolicy: ['admin', 'owner'],
   signOffPromotion: ['admin', 'owner', 'reviewer'],

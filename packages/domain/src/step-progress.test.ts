@@ -285,6 +285,7 @@ describe('progressRun', () => {
         actionName: 'send_reply',
         actionClass: 'customer_impacting',
         requiredRole: 'reviewer',
+        requiredApprovals: 1,
         status: 'pending',
         decision: null,
         proposed: { reply: 'draft text' },

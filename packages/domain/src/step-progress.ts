@@ -5,7 +5,7 @@ import { handOffByPolicy, openException, type ExceptionItem } from './exception-
 import type { StepOutcome } from './step-evaluation.js';
 import type { DispatchCause, StepDispatch } from './step-dispatch.js';
 import { transitionRun, type Run } from './run.js';
-import { approverRoleFor, findStep, type ExceptionReason, type StepDefinition, type WorkflowDefinition } from './workflow-definition.js';
+import { approverRoleFor, findStep, requiredApprovalsFor, type ExceptionReason, type StepDefinition, type WorkflowDefinition } from './workflow-definition.js';
 
 /** Tries of a transient failure (tool, model, timeout) when neither step nor policy says. */
 export const DEFAULT_MAX_TRIES = 3;
@@ -117,6 +117,7 @@ export function progressRun(input: StepProgressInput): StepProgress {
           actionName: outcome.actionName,
           actionClass: outcome.actionClass,
           requiredRole: approverRoleFor(definition, stepId),
+          requiredApprovals: requiredApprovalsFor(definition, outcome.actionClass),
           proposed: outcome.proposed,
           requestedBy: run.createdBy,
           ...(definition.slas ? { slaMinutes: definition.slas.approvalMinutes } : {}),

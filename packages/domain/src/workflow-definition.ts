@@ -65,6 +65,8 @@ export interface ApprovalPolicy {
   /** Results below this confidence are routed out of the straight-through path. */
   minConfidence: number;
   approverRole?: ApproverRole;
+  /** N of N-of-M: how many distinct approvers an irreversible action needs (1–5, default 1). */
+  irreversibleApprovals?: number;
 }
 
 export interface ExceptionHandling {
@@ -289,6 +291,7 @@ const DEFINITION_SCHEMA: JsonSchema = {
         requireApprovalFor: { type: 'array', uniqueItems: true, items: { enum: [...ACTION_CLASSES] } },
         minConfidence: confidence,
         approverRole,
+        irreversibleApprovals: { type: 'integer', minimum: 1, maximum: 5 },
       },
     },
     exceptionPolicy: {
@@ -459,6 +462,11 @@ export function stepOutputSchema(definition: WorkflowDefinition, stepId: string)
  */
 export function defaultHandOff(definition: WorkflowDefinition, reason: ExceptionReason): string | null {
   return definition.exceptionPolicy?.[reason]?.handOffTo ?? definition.boundary?.handOffs[0]?.name ?? null;
+}
+
+/** How many distinct approvers a gate on an action of `actionClass` needs: N-of-M applies to irreversible actions only. */
+export function requiredApprovalsFor(definition: WorkflowDefinition, actionClass: ActionClass): number {
+  return actionClass === 'irreversible' ? definition.approvalPolicy?.irreversibleApprovals ?? 1 : 1;
 }
 
 /** Who must decide a gate at `stepId`: the approval step's own role, else the policy's, else a reviewer. */

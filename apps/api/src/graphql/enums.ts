@@ -37,3 +37,4 @@ export const ExceptionResolutionEnum = enumOf(EXCEPTION_RESOLUTIONS, 'ExceptionR
 export const ClarityPointEnum = enumOf(CLARITY_POINTS, 'ClarityPoint', 'The five things a workflow must make explicit before publishing.');
 export const AssigneeFilterEnum = enumOf(['me', 'unassigned', 'any'] as const, 'AssigneeFilter', 'Whose exception items to list.');
 export const MetricBucketEnum = enumOf(METRIC_BUCKETS, 'MetricBucket', 'Width of a metrics time bucket (UTC; weeks start on Monday).');
+export const WorkflowScopeEnum = enumOf(['assigned', 'all'] as const, 'WorkflowScope', 'Which workflows a queue lists: assigned = the workflows you are assigned to review (the default for reviewers), all = every workflow (the default for other roles).');

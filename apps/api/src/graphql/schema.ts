@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { isOperation } from '@gatehouse/domain';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { ApprovalResolver } from '../modules/approvals/approval.resolver.js';
+import { ApprovalDecisionRecordResolver, ApprovalResolver } from '../modules/approvals/approval.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { ExceptionResolver } from '../modules/exceptions/exception.resolver.js';
 import { HandOffResolver } from '../modules/hand-offs/hand-off.resolver.js';
@@ -14,13 +14,14 @@ import { MetricsResolver } from '../modules/metrics/metrics.resolver.js';
 import { RunResolver } from '../modules/runs/run.resolver.js';
 import { EvaluationResolver, PromotionSignOffResolver, ReadinessAssessmentResolver } from '../modules/workflows/evaluation.resolver.js';
 import { WorkflowResolver, WorkflowVersionResolver } from '../modules/workflows/workflow.resolver.js';
+import { enforceKeyWorkflowScope } from '../identity/key-scope.js';
 import { authorizeOperation } from './authorize.js';
 import { refuseUnusableArguments } from './input-guard.js';
 
 export async function buildGatehouseSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [WorkflowResolver, WorkflowVersionResolver, EvaluationResolver, ReadinessAssessmentResolver, PromotionSignOffResolver, RunResolver, ApprovalResolver, ExceptionResolver, HandOffResolver, AuditResolver, IdentityResolver, PrincipalResolver, MetricsResolver, CostAlertResolver, RunReopenResolver],
-    globalMiddlewares: [authorizeOperation, refuseUnusableArguments],
+    resolvers: [WorkflowResolver, WorkflowVersionResolver, EvaluationResolver, ReadinessAssessmentResolver, PromotionSignOffResolver, RunResolver, ApprovalResolver, ApprovalDecisionRecordResolver, ExceptionResolver, HandOffResolver, AuditResolver, IdentityResolver, PrincipalResolver, MetricsResolver, CostAlertResolver, RunReopenResolver],
+    globalMiddlewares: [authorizeOperation, enforceKeyWorkflowScope, refuseUnusableArguments],
     validate: false,
   });
   assertEveryOperationHasARoleEntry(schema);

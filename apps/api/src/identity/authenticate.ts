@@ -1,15 +1,15 @@
-import { ApiKeyEntity, PrincipalEntity } from '@gatehouse/db';
-import type { Role } from '@gatehouse/domain';
+import { isRole, roleWithin, type Role } from '@gatehouse/domain';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../graphql/context.js';
-import { hashApiKey } from './api-key-secret.js';
+import { apiKeyPrefix, DEVELOPMENT_KEY_PREFIX, legacySha256, verifyApiKey, type KeyHashScheme } from './api-key-secret.js';
+
+export { DEVELOPMENT_KEY_PREFIX };
 
 /**
- * Resolves an API key to its principal. Revoked keys and disabled principals resolve to
- * null, which the authorization gate answers with UNAUTHENTICATED.
+ * Resolves an API key to the principal it acts as: found by its prefix, then checked against
+ * the stored slow hash. Revoked keys, disabled principals and keys whose role now exceeds their
+ * principal's resolve to null, which the authorization gate answers with UNAUTHENTICATED.
  */
-export const DEVELOPMENT_KEY_PREFIX = 'gh_dev_';
-
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /*
@@ -20,29 +20,59 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  */
 const VERIFIED_TTL_MS = 2_000;
 const VERIFIED_LIMIT = 10_000;
+/** In memory only, keyed by a fast digest of the presented key (never stored). */
 const verified = new Map<string, { principal: Principal; until: number }>();
+/*
+ * The slow hash costs ~40 ms of CPU. Once a presented key has matched a stored hash, re-checking
+ * the row every two seconds (for revocation) need not recompute it: the same key against the
+ * same stored hash gives the same answer. Keyed like `verified`; the value is the stored hash proven.
+ */
+const proven = new Map<string, string>();
 const lastUsedWritten = new Map<string, number>();
+
+interface KeyRow {
+  key_id: string;
+  key_hash: string;
+  hash_scheme: KeyHashScheme;
+  key_role: Role | null;
+  workflow_keys: string[] | null;
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+}
 
 export async function authenticateApiKey(ds: DataSource, key: string, options: { allowDevelopmentKeys: boolean }): Promise<Principal | null> {
   // The development keys are public (README); a database seeded in development and later run
   // in production must not let them in.
   if (!options.allowDevelopmentKeys && key.startsWith(DEVELOPMENT_KEY_PREFIX)) return null;
-  const hash = hashApiKey(key);
+  const prefix = apiKeyPrefix(key);
+  if (!prefix) return null;
+  const digest = legacySha256(key);
   const now = Date.now();
-  const known = verified.get(hash);
+  const known = verified.get(digest);
   if (known && known.until > now) return known.principal;
-  const row = await ds
-    .createQueryBuilder(ApiKeyEntity, 'k')
-    .innerJoin(PrincipalEntity, 'p', 'p.id = k.principal_id')
-    .select(['k.id AS key_id', 'p.id AS id', 'p.name AS name', 'p.email AS email', 'p.role AS role'])
-    .where('k.key_hash = :hash', { hash })
-    .andWhere('k.revoked_at IS NULL')
-    .andWhere('p.disabled_at IS NULL')
-    .getRawOne<{ key_id: string; id: string; name: string; email: string; role: Role }>();
+  const rows: KeyRow[] = await ds.query(
+    `SELECT k.id AS key_id, k.key_hash, k.hash_scheme, k.role AS key_role, k.workflow_keys, p.id, p.name, p.email, p.role
+       FROM api_keys k JOIN principals p ON p.id = k.principal_id
+      WHERE k.prefix = $1 AND k.revoked_at IS NULL AND p.disabled_at IS NULL
+      LIMIT 5`,
+    [prefix],
+  );
+  let row: KeyRow | undefined;
+  for (const candidate of rows) {
+    if (proven.get(digest) === candidate.key_hash || (await verifyApiKey(key, candidate.key_hash, candidate.hash_scheme))) {
+      row = candidate;
+      break;
+    }
+  }
   if (!row) return null;
-  const principal: Principal = { id: row.id, name: row.name, email: row.email, role: row.role };
+  const principal = toPrincipal(row);
+  if (!principal) return null;
   if (verified.size >= VERIFIED_LIMIT) verified.delete(verified.keys().next().value!);
-  verified.set(hash, { principal, until: now + VERIFIED_TTL_MS });
+  if (proven.size >= VERIFIED_LIMIT) proven.delete(proven.keys().next().value!);
+  verified.set(digest, { principal, until: now + VERIFIED_TTL_MS });
+  proven.set(digest, row.key_hash);
   // Last-used time is informational; writing it at most once a minute per key and process keeps
   // every request from paying a second round trip.
   if ((lastUsedWritten.get(row.key_id) ?? 0) < now - LAST_USED_RESOLUTION_MS) {
@@ -52,6 +82,14 @@ export async function authenticateApiKey(ds: DataSource, key: string, options: {
       .catch(() => undefined);
   }
   return principal;
+}
+
+/** The key acts with its own role when it has one; a principal demoted below it makes the key unusable rather than silently different. */
+function toPrincipal(row: KeyRow): Principal | null {
+  if (!isRole(row.role)) return null;
+  const role = row.key_role ?? row.role;
+  if (!isRole(role) || !roleWithin(role, row.role)) return null;
+  return { id: row.id, name: row.name, email: row.email, role, via: 'api_key', keyId: row.key_id, workflowScope: row.workflow_keys };
 }
 
 /** Forgets every verified key at once; revocation calls it so this process stops honouring the key immediately. */

@@ -51,6 +51,11 @@ export async function seedDemoData(ds: DataSource, logger: Pick<Logger, 'warn'>)
     { ticketId: 'T-1004', customerEmail: 'ana@example.com', message: 'Something odd happened with my account.' },
     { ticketId: 'T-1005', customerEmail: 'max@example.com', message: 'Where can I download my invoices?' },
   ];
+  // Per-workflow scoping: the dev reviewers act on both demo workflows (the console demo and its e2e tests rely on it).
+  for (const key of ['support-triage', 'invoice-approval']) {
+    for (const reviewer of ['gh_dev_reviewer', 'gh_dev_reviewer2'] as const) await s.workflows.assignReviewer(owner, key, devPrincipal(reviewer).email);
+  }
+
   const runs = [];
   for (const t of tickets) {
     runs.push((await s.runs.start(integrator, { workflowKey: 'support-triage', input: t, idempotencyKey: `demo-${t.ticketId}`, externalRef: t.ticketId })).run);

@@ -2,6 +2,10 @@ import { appendAuditEvent } from '@gatehouse/db';
 import { SYSTEM_ACTOR_ROLE, type Role } from '@gatehouse/domain';
 import type { DataSource } from 'typeorm';
 import { hashApiKey } from '../identity/api-key-secret.js';
+import { hashPassword } from '../identity/password.js';
+
+/** Every development principal's password (public, like the gh_dev_* keys; never seeded in production). */
+export const DEV_PASSWORD = 'gatehouse-dev';
 
 export interface DevPrincipal {
   id: string;
@@ -31,6 +35,9 @@ export const devPrincipal = (apiKey: string): DevPrincipal => {
 
 /** Idempotent: inserts what is missing, audits each principal it creates. */
 export async function seedDevPrincipals(ds: DataSource): Promise<number> {
+  // The slow hashes are computed before the transaction (they take ~50 ms each).
+  const hashes = new Map(await Promise.all(DEV_PRINCIPALS.map(async (p) => [p.apiKey, await hashApiKey(p.apiKey)] as const)));
+  const passwordHash = await hashPassword(DEV_PASSWORD);
   return ds.transaction(async (tx) => {
     let created = 0;
     for (const p of DEV_PRINCIPALS) {
@@ -38,10 +45,14 @@ export async function seedDevPrincipals(ds: DataSource): Promise<number> {
         `INSERT INTO principals (id, name, email, role) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
         [p.id, p.name, p.email, p.role],
       );
+      // Re-seeding moves a development key still stored as SHA-256 to scrypt (same public key).
       await tx.query(
-        `INSERT INTO api_keys (principal_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-        [p.id, 'development key', p.apiKey, hashApiKey(p.apiKey)],
+        `INSERT INTO api_keys (principal_id, name, prefix, key_hash, hash_scheme) VALUES ($1, $2, $3, $4, 'scrypt')
+         ON CONFLICT (prefix) DO UPDATE SET key_hash = EXCLUDED.key_hash, hash_scheme = 'scrypt' WHERE api_keys.hash_scheme <> 'scrypt'`,
+        [p.id, 'development key', p.apiKey, hashes.get(p.apiKey)],
       );
+      // Development passwords (README, "Development principals"); never replaces one a person set.
+      await tx.query(`UPDATE principals SET password_hash = $2, password_changed_at = now() WHERE id = $1 AND password_hash IS NULL`, [p.id, passwordHash]);
       if (inserted.length > 0) {
         created += 1;
         await appendAuditEvent(tx, {

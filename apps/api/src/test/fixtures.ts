@@ -26,17 +26,26 @@ export const CREATE_WORKFLOW = `mutation ($input: CreateWorkflowInput!) { create
 export const PROPOSE = `mutation ($key: String!, $def: JSONObject!, $note: String) { proposeWorkflowVersion(workflowKey: $key, definition: $def, changeNote: $note) { id version status } }`;
 export const APPROVE = `mutation ($key: String!, $v: Int!) { approveWorkflowVersion(workflowKey: $key, version: $v) { version status approvedBy { email } } }`;
 export const PUBLISH = `mutation ($key: String!, $v: Int!) { publishWorkflowVersion(workflowKey: $key, version: $v) { key publishedVersion { version status } } }`;
+export const ASSIGN_REVIEWER = `mutation ($key: String!, $p: String!) { assignReviewer(workflowKey: $key, principal: $p) { key reviewers { email } } }`;
+export const UNASSIGN_REVIEWER = `mutation ($key: String!, $p: String!) { unassignReviewer(workflowKey: $key, principal: $p) { key reviewers { email } } }`;
 export const START_RUN = `mutation ($key: String!, $input: JSON!, $idem: String!, $ref: String) { startRun(workflowKey: $key, input: $input, idempotencyKey: $idem, externalRef: $ref) { replayed run { id status mode currentStepId } } }`;
 
-/** A published workflow, created and released the way an owner and approver would. */
-export async function publishedWorkflow(api: TestApi, key: string, definition: WorkflowDefinition = DEFINITION): Promise<void> {
+/**
+ * A published workflow, created and released the way an owner and approver would, with both
+ * dev reviewers assigned (per-workflow scoping) unless `reviewers` says otherwise.
+ */
+export async function publishedWorkflow(api: TestApi, key: string, definition: WorkflowDefinition = DEFINITION, reviewers: readonly string[] = REVIEWER_EMAILS): Promise<void> {
   await api.ok(KEYS.owner, CREATE_WORKFLOW, {
     input: { key, name: `Workflow ${key}`, outcome: { statement: 'Faster first replies', targetMetric: 'p50 under 2h' }, owners: OWNERS },
   });
   await api.ok(KEYS.owner, PROPOSE, { key, def: definition });
   await api.ok(KEYS.approver, APPROVE, { key, v: 1 });
   await api.ok(KEYS.owner, PUBLISH, { key, v: 1 });
+  for (const p of reviewers) await api.ok(KEYS.owner, ASSIGN_REVIEWER, { key, p });
 }
+
+/** The dev reviewers' emails (KEYS.reviewer, KEYS.reviewer2). */
+export const REVIEWER_EMAILS = ['rita@gatehouse.dev', 'rafael@gatehouse.dev'] as const;
 
 export async function startRun(api: TestApi, key: string, idem: string, input: unknown = VALID_INPUT, apiKey: string = KEYS.integrator): Promise<string> {
   const data = await api.ok<{ startRun: { run: { id: string } } }>(apiKey, START_RUN, { key, input, idem });

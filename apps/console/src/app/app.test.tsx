@@ -38,6 +38,9 @@ function stubApi(responder: Responder = defaultResponder) {
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string, init: RequestInit) => {
+      if (url === '/auth/config') {
+        return new Response(JSON.stringify({ developmentKeys: true, passwordSignIn: true, oidc: null }), { headers: { 'content-type': 'application/json' } });
+      }
       expect(url).toBe('/graphql');
       const headers = init.headers as Record<string, string>;
       const { query } = JSON.parse(init.body as string) as { query: string };

@@ -3,7 +3,10 @@ import { type ComponentType, Suspense, lazy } from 'react';
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { CurrentPrincipal } from '../features/session/components/current-principal.js';
 import { DevSignIn } from '../features/session/components/dev-sign-in.js';
-import { useApiKey } from '../features/session/hooks/use-api-key.js';
+import { PasswordSignIn } from '../features/session/components/password-sign-in.js';
+import { SignOutButton } from '../features/session/components/sign-out-button.js';
+import { useSignedIn } from '../features/session/hooks/use-api-key.js';
+import { useAuthConfig } from '../features/session/hooks/use-auth-config.js';
 import { useMe } from '../features/session/hooks/use-me.js';
 import { NAV_ITEMS } from './nav-items.js';
 
@@ -55,25 +58,36 @@ function NotFound() {
 }
 
 export function App() {
-  const { apiKey } = useApiKey();
+  const signedIn = useSignedIn();
+  // The development selector only where the API accepts development keys (never in production);
+  // shown while the answer is on its way so a development reload does not flicker (the keys
+  // grant nothing in production anyway: the API refuses them).
+  const authConfig = useAuthConfig();
+  const developmentKeys = authConfig.data?.developmentKeys ?? authConfig.isPending;
   return (
     <AppShell
       brand="Gatehouse"
-      nav={apiKey === null ? null : <MainNav />}
+      nav={signedIn ? <MainNav /> : null}
       actions={
         <>
-          {apiKey === null ? null : <CurrentPrincipal />}
-          <DevSignIn />
+          {signedIn ? <CurrentPrincipal /> : null}
+          <SignOutButton />
+          {developmentKeys ? <DevSignIn /> : null}
         </>
       }
     >
-      {apiKey === null ? (
+      {!signedIn ? (
         <>
           <ScreenHeader title="Sign in" subtitle="Workflows, approvals and exceptions for AI-agent operations" />
           <EmptyState
             title="You are signed out"
-            description="Choose a development identity in the sign-in selector above to see the console as that principal."
+            description={
+              developmentKeys
+                ? 'Sign in with your email and password, or choose a development identity in the sign-in selector above to see the console as that principal.'
+                : 'Sign in with your email and password.'
+            }
           />
+          <PasswordSignIn />
         </>
       ) : (
         <Suspense fallback={<p role="status">Loading…</p>}>

@@ -24,12 +24,13 @@ export function useGraphQLQuery<TData, TVariables>(
   variables: TVariables,
   options: QueryOptions<TData> = {},
 ) {
-  const { apiKey } = useApiKey();
+  const { apiKey, cookieSession } = useApiKey();
   return useQuery<TData, GraphQLRequestError>({
     ...options,
-    queryKey: [operationName(document), variables, apiKey],
+    // Without a key the browser's session cookie authenticates (password sign-in).
+    queryKey: [operationName(document), variables, apiKey ?? (cookieSession ? 'session' : null)],
     queryFn: ({ signal }) => graphqlRequest(document, variables, { apiKey, signal }),
-    enabled: apiKey !== null && (options.enabled ?? true),
+    enabled: (apiKey !== null || cookieSession) && (options.enabled ?? true),
   });
 }
 

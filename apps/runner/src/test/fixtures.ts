@@ -84,13 +84,15 @@ export async function attempts(ds: DataSource, runId: string): Promise<Array<Rec
   return (await ds.query(`SELECT * FROM step_attempts WHERE run_id = $1 ORDER BY started_at, attempt`, [runId])) as Array<Record<string, unknown>>;
 }
 
-/** Decides the run's pending approval as the API's decideApproval does. */
+/** Decides the run's pending (single-approver) approval as the API's decideApproval does, without the decision record. */
 export async function decide(ds: DataSource, runId: string, actor: Actor, input: DecisionInput): Promise<void> {
   await inTransaction(ds, async (tx) => {
     const run = await loadRun(tx, runId, true);
     const row = await tx.findOneOrFail(ApprovalEntity, { where: { runId, status: 'pending' }, lock: { mode: 'pessimistic_write' } });
     const decided = decideApproval(toApproval(row), input, actor, new Date());
     await tx.save(ApprovalEntity, fromApproval(decided.state));
+    // The runner's tests gate with one approver: the first decision settles the approval.
+    if (!decided.runCommand) throw new Error('decide(): this approval needs more approvers than the fixture gives it');
     const moved = await applyRunCommand(tx, run, decided.runCommand, actor, new Date(), decided.state.id);
     await recordEvents(tx, actor, [...decided.events, ...moved.events]);
   });

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** An integrator's API key; only its hash is stored. Table `api_keys`. */
+/** An integrator's API key; only a slow hash of it is stored (legacy rows: SHA-256). Table `api_keys`. */
 @Entity({ name: 'api_keys' })
 export class ApiKeyEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -18,6 +18,18 @@ export class ApiKeyEntity {
 
   @Column({ type: 'text', name: 'key_hash' })
   keyHash: string;
+
+  /** 'scrypt' (salted, slow) or 'sha256' (keys issued before the migration to scrypt). */
+  @Column({ type: 'text', name: 'hash_scheme' })
+  hashScheme: 'scrypt' | 'sha256';
+
+  /** The role the key acts with, at most its principal's; null: the principal's role. */
+  @Column({ type: 'text', nullable: true })
+  role: string | null;
+
+  /** The workflows (keys) the key may act on; null: all. */
+  @Column({ type: 'text', array: true, name: 'workflow_keys', nullable: true })
+  workflowKeys: string[] | null;
 
   @Column({ type: 'uuid', name: 'created_by', nullable: true })
   createdBy: string | null;

@@ -26,6 +26,10 @@ export class ApprovalEntity {
   @Column({ type: 'text', name: 'required_role' })
   requiredRole: string;
 
+  /** N of N-of-M: distinct approvers needed (1–5). */
+  @Column({ type: 'integer', name: 'required_approvals', default: 1 })
+  requiredApprovals: number;
+
   /** pending | approved | rejected | cancelled */
   @Column({ type: 'text' })
   status: string;

@@ -1,4 +1,5 @@
 import { ApiKeyEntity } from './api-key.entity.js';
+import { ApprovalDecisionEntity } from './approval-decision.entity.js';
 import { ApprovalEntity } from './approval.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { AuditPendingEntity } from './audit-pending.entity.js';
@@ -12,13 +13,16 @@ import { PrincipalEntity } from './principal.entity.js';
 import { PromotionSignOffEntity } from './promotion-signoff.entity.js';
 import { ReadinessAssessmentEntity } from './readiness-assessment.entity.js';
 import { RunEntity } from './run.entity.js';
+import { SessionEntity } from './session.entity.js';
 import { ShadowOutcomeEntity } from './shadow-outcome.entity.js';
 import { StepAttemptEntity } from './step-attempt.entity.js';
+import { WorkflowReviewerEntity } from './workflow-reviewer.entity.js';
 import { WorkflowVersionEntity } from './workflow-version.entity.js';
 import { WorkflowEntity } from './workflow.entity.js';
 
 export {
   ApiKeyEntity,
+  ApprovalDecisionEntity,
   ApprovalEntity,
   AuditEventEntity,
   AuditPendingEntity,
@@ -32,9 +36,11 @@ export {
   PromotionSignOffEntity,
   ReadinessAssessmentEntity,
   RunEntity,
+  SessionEntity,
   ShadowOutcomeEntity,
   StepAttemptEntity,
   WorkflowEntity,
+  WorkflowReviewerEntity,
   WorkflowVersionEntity,
 };
 export { bigintToNumber, numericToNumber } from './column-transformers.js';
@@ -51,6 +57,8 @@ export const entities = [
   RunEntity,
   StepAttemptEntity,
   ApprovalEntity,
+  ApprovalDecisionEntity,
+  WorkflowReviewerEntity,
   ExceptionItemEntity,
   ShadowOutcomeEntity,
   AuditEventEntity,
@@ -62,4 +70,5 @@ export const entities = [
   CostAlertEntity,
   ReadinessAssessmentEntity,
   PromotionSignOffEntity,
+  SessionEntity,
 ];

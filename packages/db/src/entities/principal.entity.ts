@@ -19,6 +19,17 @@ export class PrincipalEntity {
   @Column({ type: 'timestamptz', name: 'created_at', default: () => 'now()' })
   createdAt: Date;
 
+  /** scrypt hash (`scrypt$N$r$p$salt$hash`); null: this principal cannot sign in with a password. */
+  @Column({ type: 'text', name: 'password_hash', nullable: true, select: false })
+  passwordHash: string | null;
+
+  @Column({ type: 'timestamptz', name: 'password_changed_at', nullable: true })
+  passwordChangedAt: Date | null;
+
+  /** The OIDC `sub` of this principal at the configured issuer; null: matched by email. */
+  @Column({ type: 'text', name: 'oidc_subject', nullable: true })
+  oidcSubject: string | null;
+
   @Column({ type: 'timestamptz', name: 'disabled_at', nullable: true })
   disabledAt: Date | null;
 }

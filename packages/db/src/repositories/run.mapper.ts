@@ -62,6 +62,7 @@ export function toApproval(e: ApprovalEntity): Approval {
     actionName: e.actionName,
     actionClass: e.actionClass as ActionClass,
     requiredRole: e.requiredRole as ApproverRole,
+    requiredApprovals: e.requiredApprovals ?? 1,
     status: e.status as ApprovalStatus,
     decision: (e.decision as ApprovalDecision | null) ?? null,
     proposed: e.proposed as JsonValue,

@@ -1,6 +1,6 @@
 import { DomainError, exceptionSlaState, stepOutputSchema, type ExceptionItem, type ExceptionQueueOrder, type ExceptionReason, type ExceptionResolution, type ExceptionSlaState, type ExceptionStatus, type Run } from '@gatehouse/domain';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { principalOf } from '../../graphql/authorize.js';
+import { listedWorkflowIds, principalOf } from '../../graphql/authorize.js';
 import type { Connection } from '../../graphql/connection.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { ExceptionResolutionEnum } from '../../graphql/enums.js';
@@ -15,7 +15,7 @@ import { ExceptionConnection, ExceptionFilterInput, ExceptionItemType, Exception
 @Resolver(() => ExceptionItemType)
 export class ExceptionResolver {
   @Query(() => ExceptionConnection, { description: 'The exception queue: oldest first unless orderBy says otherwise, open and claimed by default. first ≤ 100.' })
-  exceptionQueue(
+  async exceptionQueue(
     @Arg('filter', () => ExceptionFilterInput, { nullable: true }) filter: ExceptionFilterInput | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
@@ -27,6 +27,7 @@ export class ExceptionResolver {
       principalOf(ctx),
       {
         workflowKey: filter?.workflowKey ?? null,
+        workflowIds: await listedWorkflowIds(ctx, filter?.workflowScope),
         reasons: (filter?.reasons as ExceptionReason[] | null) ?? null,
         statuses: (filter?.statuses as ExceptionStatus[] | null) ?? null,
         assignee: (filter?.assignee as AssigneeFilter | null) ?? null,

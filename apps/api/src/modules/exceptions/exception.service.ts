@@ -1,4 +1,4 @@
-import { applyRunCommand, ExceptionItemEntity, fromExceptionItem, fromHandOff, HandOffEntity, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, toExceptionItem, type Tx, WorkflowVersionEntity } from '@gatehouse/db';
+import { applyRunCommand, assertWorkflowScope, ExceptionItemEntity, fromExceptionItem, fromHandOff, HandOffEntity, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, toExceptionItem, type Tx, WorkflowVersionEntity } from '@gatehouse/db';
 import {
   DomainError,
   assertNever,
@@ -29,6 +29,8 @@ export type AssigneeFilter = 'me' | 'unassigned' | 'any';
 
 export interface ExceptionFilter {
   workflowKey?: string | null;
+  /** Only these workflows (the caller's scope); null or absent: every workflow. */
+  workflowIds?: readonly string[] | null;
   reasons?: ExceptionReason[] | null;
   statuses?: ExceptionStatus[] | null;
   assignee?: AssigneeFilter | null;
@@ -119,6 +121,7 @@ export class ExceptionService {
       const workflow = await loadWorkflow(this.ds.manager, filter.workflowKey);
       qb.andWhere('x.workflow_id = :wid', { wid: workflow.id });
     }
+    if (filter.workflowIds) qb.andWhere('x.workflow_id = ANY(:scopeIds::uuid[])', { scopeIds: [...filter.workflowIds] });
     qb.andWhere('x.status IN (:...statuses)', { statuses: filter.statuses?.length ? filter.statuses : ['open', 'claimed'] });
     if (filter.reasons?.length) qb.andWhere('x.reason IN (:...reasons)', { reasons: filter.reasons });
     if (filter.assignee === 'me') qb.andWhere('x.assignee_id = :me', { me: actor.id });
@@ -163,6 +166,8 @@ export class ExceptionService {
       // Row lock: two reviewers claiming at once serialize, and the second sees the first's claim.
       const row = await tx.findOne(ExceptionItemEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw new DomainError('not_found', `No exception with id ${id}.`);
+      // Per-workflow scoping: a reviewer claims, releases and resolves only on assigned workflows.
+      await assertWorkflowScope(tx, actor, row.workflowId);
       const { state, events, saved } = await apply(tx, toExceptionItem(row), run);
       if (!saved && events.length > 0) await tx.save(ExceptionItemEntity, fromExceptionItem(state));
       await recordEvents(tx, actor, events);

@@ -1,7 +1,7 @@
 import { EXCEPTION_DUE_SOON_MINUTES, EXCEPTION_QUEUE_ORDERS, EXCEPTION_SLA_STATES } from '@gatehouse/domain';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType } from '../../graphql/connection.js';
-import { AssigneeFilterEnum, ExceptionReasonEnum, ExceptionResolutionEnum, ExceptionStatusEnum } from '../../graphql/enums.js';
+import { AssigneeFilterEnum, ExceptionReasonEnum, ExceptionResolutionEnum, ExceptionStatusEnum, WorkflowScopeEnum } from '../../graphql/enums.js';
 import { JSONScalar } from '../../graphql/scalars.js';
 
 /** Enum objects built from the domain's value lists, so the queue's vocabulary lives in one place. */
@@ -52,6 +52,8 @@ export class ExceptionFilterInput {
   minAgeMinutes?: number | null;
   @Field(() => [ExceptionSlaStateEnum], { nullable: true, description: `Only items in one of these SLA states. ${SLA_STATE_DESCRIPTION}` })
   slaStates?: string[] | null;
+  @Field(() => WorkflowScopeEnum, { nullable: true, description: 'Defaults to assigned for reviewers (the workflows they act on), all for everyone else.' })
+  workflowScope?: 'assigned' | 'all' | null;
 }
 
 export const ExceptionConnection = ConnectionType('ExceptionItem', ExceptionItemType);

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { RoleEnum } from '../../graphql/enums.js';
 
 @ObjectType('ApiKey', { description: 'A credential; the secret itself is shown only once, at creation.' })
 export class ApiKeyType {
@@ -8,6 +9,7 @@ export class ApiKeyType {
   @Field(() => Date) createdAt: Date;
   @Field(() => Date, { nullable: true }) revokedAt: Date | null;
   @Field(() => Date, { nullable: true }) lastUsedAt: Date | null;
+  @Field(() => RoleEnum, { nullable: true, description: "The role the key acts with (at most its principal's); null: the principal's role." }) role: string | null;
 }
 
 @ObjectType('CreatedApiKey')

@@ -1,7 +1,8 @@
-import type { ApiKey } from '@gatehouse/domain';
+import type { ApiKey, Role } from '@gatehouse/domain';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { principalOf } from '../../graphql/authorize.js';
 import type { GraphQLContext } from '../../graphql/context.js';
+import { RoleEnum } from '../../graphql/enums.js';
 import { ApiKeyType, CreatedApiKeyType } from './api-key.types.js';
 import { PrincipalType } from './principal.types.js';
 
@@ -27,14 +28,21 @@ export class IdentityResolver {
   createApiKey(
     @Arg('name', () => String) name: string,
     @Arg('principal', () => String, { nullable: true }) principal: string | null,
+    @Arg('role', () => RoleEnum, { nullable: true, description: "Act with this role (at most the principal's); default: the principal's role." }) role: Role | null,
+    @Arg('workflows', () => [String], { nullable: true, description: 'Limit the key to these workflow keys; default: every workflow.' }) workflows: string[] | null,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return ctx.services.identity.createApiKey(principalOf(ctx), name, principal);
+    return ctx.services.identity.createApiKey(principalOf(ctx), name, principal, { role, workflows });
   }
 
   @Mutation(() => ApiKeyType)
   revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ApiKey> {
     return ctx.services.identity.revokeApiKey(principalOf(ctx), id);
+  }
+
+  @FieldResolver(() => [String], { nullable: true, description: 'The only workflows (keys) the key may act on; null: every workflow.' })
+  workflows(@Root() k: ApiKey): string[] | null {
+    return k.workflowKeys;
   }
 
   @FieldResolver(() => PrincipalType, { nullable: true })

@@ -50,6 +50,11 @@ async function insertRun(status: string, finishedAt: string | null, createdAt = 
      SELECT id, workflow_id, 'reply', 'customer_impacting', 'reviewer', 'approved', 'edit_and_approve', output, '{"reply":"x"}', '[]', created_at, created_at + interval '10 minutes' FROM runs WHERE id = $1`,
     [id],
   );
+  // The approver's own decision record (N-of-M) keeps the edit too.
+  await api.ds.query(
+    `INSERT INTO approval_decisions (approval_id, round, decided_by, decision, reason, edited) SELECT a.id, 1, $2, 'edit_and_approve', 'tone', '{"reply":"x"}' FROM approvals a WHERE a.run_id = $1`,
+    [id, principal],
+  );
   await api.ds.query(
     `INSERT INTO exception_items (run_id, workflow_id, step_id, reason, status, resolution, details, resolution_output, created_at, resolved_at)
      SELECT id, workflow_id, 'draft', 'low_confidence', 'resolved', 'override_output', jsonb_build_object('output', output), output, created_at, created_at + interval '5 minutes' FROM runs WHERE id = $1`,
@@ -114,6 +119,7 @@ describe('payload retention', () => {
       for (const s of p.steps) expect(s).toMatchObject({ input: null, output: null, validation: null, error: null, execution_output: null, payload_purged_at: NOW });
       expect(p.steps.map((s: { cost_usd: string }) => Number(s.cost_usd))).toEqual([0.25, 0.5]);
       expect(p.approval).toEqual({ proposed: null, edited: null, diff: null, decision: 'edit_and_approve', payload_purged_at: NOW });
+      expect(await api.ds.query(`SELECT d.edited, d.decision FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.run_id = $1`, [id])).toEqual([{ edited: null, decision: 'edit_and_approve' }]);
       expect(p.exception).toEqual({ details: {}, resolution_output: null, resolution: 'override_output', payload_purged_at: NOW });
       expect(p.shadow).toEqual({ human_outcome: null, ai_outcome: null, agreed: true, payload_purged_at: NOW });
     }

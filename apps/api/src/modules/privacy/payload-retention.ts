@@ -93,6 +93,11 @@ async function purgeBatch(tx: Tx, cutoff: Date, now: Date, limit: number): Promi
     `UPDATE step_attempts SET input = NULL, output = NULL, validation = NULL, error = NULL, execution_output = NULL, payload_purged_at = $2
       WHERE run_id = ANY($1::uuid[]) AND payload_purged_at IS NULL`,
   );
+  // N-of-M decisions keep each edit too (approval_decisions.edited); purged with the approval.
+  await tx.query(
+    `UPDATE approval_decisions d SET edited = NULL FROM approvals a WHERE d.approval_id = a.id AND a.run_id = ANY($1::uuid[]) AND a.payload_purged_at IS NULL AND d.edited IS NOT NULL`,
+    [ids],
+  );
   const approvals = await count(`UPDATE approvals SET proposed = NULL, edited = NULL, diff = NULL, payload_purged_at = $2 WHERE run_id = ANY($1::uuid[]) AND payload_purged_at IS NULL`);
   const exceptions = await count(
     `UPDATE exception_items SET details = '{}'::jsonb, resolution_output = NULL, payload_purged_at = $2 WHERE run_id = ANY($1::uuid[]) AND payload_purged_at IS NULL`,

@@ -1,4 +1,4 @@
-import { ExceptionItemEntity, fromExceptionItem, fromRun, inTransaction, insertEntity, isUuid, loadRun, recordEvents, RunEntity, WorkflowVersionEntity } from '@gatehouse/db';
+import { assertWorkflowScope, ExceptionItemEntity, fromExceptionItem, fromRun, inTransaction, insertEntity, isUuid, loadRun, recordEvents, RunEntity, WorkflowVersionEntity } from '@gatehouse/db';
 import { DomainError, reopenRun, type Actor, type Run, type WorkflowDefinition } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -11,6 +11,7 @@ export class RunReopenService {
     if (!isUuid(runId)) throw new DomainError('not_found', `No run with id ${runId}.`, { runId });
     return inTransaction(this.ds, async (tx) => {
       const run = await loadRun(tx, runId, true);
+      await assertWorkflowScope(tx, actor, run.workflowId);
       const version = await tx.findOneOrFail(WorkflowVersionEntity, { where: { id: run.versionId } });
       const definition = version.definition as unknown as WorkflowDefinition;
       const now = new Date();

@@ -1,4 +1,4 @@
-import { applyRunCommand, ApprovalEntity, auditInputFor, VersionCache, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt, toWorkflow, WorkflowEntity } from '@gatehouse/db';
+import { applyRunCommand, ApprovalEntity, assertWorkflowScope, auditInputFor, VersionCache, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt, toWorkflow, WorkflowEntity } from '@gatehouse/db';
 import {
   DomainError,
   canonicalInput,
@@ -102,6 +102,7 @@ export class RunService {
     this.assertId(runId);
     return inTransaction(this.ds, async (tx) => {
       const run = await loadRun(tx, runId, true);
+      await assertWorkflowScope(tx, actor, run.workflowId);
       const existing = await tx.findOne(ShadowOutcomeEntity, { where: { runId } });
       // Agreement is judged by the run's workflow's rule as it stands when the outcome is recorded.
       const workflow = toWorkflow(await tx.findOneOrFail(WorkflowEntity, { where: { id: run.workflowId } }));

@@ -41,6 +41,22 @@ export class WorkflowResolver {
     return ctx.services.workflows.update(principalOf(ctx), key, input);
   }
 
+  @Mutation(() => WorkflowType, { description: 'Assign a reviewer (id or email) to the workflow: reviewers act only on workflows they are assigned to. Admin or owner; audited. Assigning twice is CONFLICT; only reviewers can be assigned.' })
+  assignReviewer(@Arg('workflowKey', () => String) workflowKey: string, @Arg('principal', () => String) principal: string, @Ctx() ctx: GraphQLContext): Promise<Workflow> {
+    return ctx.services.workflows.assignReviewer(principalOf(ctx), workflowKey, principal);
+  }
+
+  @Mutation(() => WorkflowType, { description: 'Remove a reviewer (id or email) from the workflow; NOT_FOUND if not assigned. Admin or owner; audited.' })
+  unassignReviewer(@Arg('workflowKey', () => String) workflowKey: string, @Arg('principal', () => String) principal: string, @Ctx() ctx: GraphQLContext): Promise<Workflow> {
+    return ctx.services.workflows.unassignReviewer(principalOf(ctx), workflowKey, principal);
+  }
+
+  @FieldResolver(() => [PrincipalType], { description: 'The reviewers assigned to this workflow; only they (and owners, admins) act on its approvals, exceptions and runs.' })
+  async reviewers(@Root() w: Workflow, @Ctx() ctx: GraphQLContext) {
+    const ids = await ctx.services.workflows.reviewerIds(w.id);
+    return (await ctx.loaders.principal.loadMany(ids)).filter((p) => p !== null && !(p instanceof Error));
+  }
+
   @Mutation(() => WorkflowVersionType, { description: 'Create the next version from a definition and propose it for approval.' })
   proposeWorkflowVersion(
     @Arg('workflowKey', () => String) workflowKey: string,

@@ -1,7 +1,8 @@
-import { fromPromotionSignOff, fromVersion, fromWorkflow, insertEntity, loadPromotionEvidence, PromotionSignOffEntity, releaseParkedDispatches, inTransaction, loadPublishedVersion, loadVersion, loadWorkflow, recordEvents, resolvePrincipalRef, toVersion, toWorkflow, type Tx, WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
+import { deleteWorkflowReviewer, fromPromotionSignOff, insertWorkflowReviewer, isAssignedReviewer, workflowReviewerIds, fromVersion, fromWorkflow, insertEntity, loadPromotionEvidence, PromotionSignOffEntity, releaseParkedDispatches, inTransaction, loadPublishedVersion, loadVersion, loadWorkflow, recordEvents, resolvePrincipalRef, toVersion, toWorkflow, type Tx, WorkflowEntity, WorkflowVersionEntity } from '@gatehouse/db';
 import {
   DomainError,
   approveVersion,
+  assignReviewer,
   changeRolloutStage,
   createVersion,
   createWorkflow,
@@ -12,10 +13,13 @@ import {
   rejectVersion,
   resumeWorkflow,
   rollbackTo,
+  unassignReviewer,
+  isRole,
   updateWorkflow,
   type Actor,
   type DomainEvent,
   type Outcome,
+  type Role,
   type RolloutStage,
   type Workflow,
   type WorkflowOwners,
@@ -181,6 +185,46 @@ export class WorkflowService {
       await releaseParkedDispatches(tx, workflow.id);
       return resumed;
     });
+  }
+
+  /** The reviewers assigned to the workflow (per-workflow scoping), in assignment order. */
+  reviewerIds(workflowId: string): Promise<string[]> {
+    return workflowReviewerIds(this.ds.manager, workflowId);
+  }
+
+  /**
+   * Assigns a reviewer to the workflow (audited). The workflow row is locked so assignment
+   * changes of one workflow serialize; the insert's primary key settles a race anyway.
+   */
+  assignReviewer(actor: Actor, key: string, principalRef: string): Promise<Workflow> {
+    return inTransaction(this.ds, async (tx) => {
+      const workflow = await loadWorkflow(tx, key, true);
+      const principal = await this.assignable(tx, principalRef);
+      const assigned = await isAssignedReviewer(tx, workflow.id, principal.id);
+      const { state, events } = assignReviewer(workflow, principal, assigned, actor, new Date());
+      // A concurrent assign that committed first: the primary key decides, and this one is the CONFLICT.
+      if (!(await insertWorkflowReviewer(tx, state))) assignReviewer(workflow, principal, true, actor, new Date());
+      await recordEvents(tx, actor, events);
+      return workflow;
+    });
+  }
+
+  /** Removes a reviewer's assignment (audited); their claims stay, but they can no longer act on the workflow. */
+  unassignReviewer(actor: Actor, key: string, principalRef: string): Promise<Workflow> {
+    return inTransaction(this.ds, async (tx) => {
+      const workflow = await loadWorkflow(tx, key, true);
+      const principal = await this.assignable(tx, principalRef);
+      const { events } = unassignReviewer(workflow, principal, await isAssignedReviewer(tx, workflow.id, principal.id, true));
+      await deleteWorkflowReviewer(tx, workflow.id, principal.id);
+      await recordEvents(tx, actor, events);
+      return workflow;
+    });
+  }
+
+  private async assignable(tx: Tx, ref: string): Promise<{ id: string; role: Role; email: string }> {
+    const entity = await resolvePrincipalRef(tx, ref, 'principal');
+    if (!isRole(entity.role)) throw new DomainError('invalid_input', `principal: ${entity.email} has no known role.`, { field: 'principal' });
+    return { id: entity.id, role: entity.role, email: entity.email };
   }
 
   /** Lock the workflow, apply one domain transition, save it and audit it. */

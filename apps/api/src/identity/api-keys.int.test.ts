@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEYS, publishedWorkflow, START_RUN, startRun, VALID_INPUT } from '../test/fixtures.js';
+import { expectError, startTestApi, type TestApi } from '../test/test-api.js';
+import { legacySha256 } from './api-key-secret.js';
+import { forgetVerifiedKeys } from './authenticate.js';
+
+const ME = `{ me { email role } }`;
+const CREATE_KEY = `mutation ($name: String!, $principal: String, $role: Role, $workflows: [String!]) {
+  createApiKey(name: $name, principal: $principal, role: $role, workflows: $workflows) { secret apiKey { id prefix role workflows } }
+}`;
+const RUN = `query ($id: ID!) { run(id: $id) { id } }`;
+const CANCEL = `mutation ($id: ID!) { cancelRun(runId: $id, reason: "scope test") { id } }`;
+
+let api: TestApi;
+let runInA: string;
+let runInB: string;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  await publishedWorkflow(api, 'scope-a');
+  await publishedWorkflow(api, 'scope-b');
+  runInA = await startRun(api, 'scope-a', 'a-1');
+  runInB = await startRun(api, 'scope-b', 'b-1');
+});
+afterAll(() => api.close());
+
+const create = async (variables: Record<string, unknown>) => (await api.ok(KEYS.admin, CREATE_KEY, { name: 'test key', ...variables })).createApiKey;
+
+describe('stored hash', () => {
+  it('stores a salted scrypt hash (not the key, not its SHA-256) and finds the key by its prefix', async () => {
+    const { secret, apiKey } = await create({ principal: 'ivy@gatehouse.dev' });
+    const [row] = await api.ds.query(`SELECT prefix, key_hash, hash_scheme FROM api_keys WHERE id = $1`, [apiKey.id]);
+    expect(row.hash_scheme).toBe('scrypt');
+    expect(row.key_hash).toMatch(/^scrypt\$14\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+    expect(row.key_hash).not.toContain(legacySha256(secret));
+    expect(secret).toBe(`gh_${row.prefix}_${secret.slice(row.prefix.length + 4)}`);
+    expect((await api.ok(secret, ME)).me.email).toBe('ivy@gatehouse.dev');
+    // Same prefix, wrong secret: refused after the hash check.
+    forgetVerifiedKeys();
+    expectError(await api.gql(`gh_${row.prefix}_${'x'.repeat(32)}`, ME), 'UNAUTHENTICATED');
+  });
+
+  it('two keys never share a hash (per-key salt), and the development keys were reseeded as scrypt', async () => {
+    const rows: Array<{ hash_scheme: string; key_hash: string }> = await api.ds.query(`SELECT hash_scheme, key_hash FROM api_keys`);
+    expect(new Set(rows.map((r) => r.key_hash)).size).toBe(rows.length);
+    const [dev] = await api.ds.query(`SELECT hash_scheme FROM api_keys WHERE prefix = 'gh_dev_admin'`);
+    expect(dev.hash_scheme).toBe('scrypt');
+  });
+
+  it('a legacy SHA-256 row (issued before scrypt) still authenticates until revoked', async () => {
+    const prefix = 'abcdefabcdef';
+    const secret = `gh_${prefix}_legacylegacylegacylegacy`;
+    const [row] = await api.ds.query(
+      `INSERT INTO api_keys (principal_id, name, prefix, key_hash, hash_scheme) SELECT id, 'legacy', $1, $2, 'sha256' FROM principals WHERE email = 'vera@gatehouse.dev' RETURNING id`,
+      [prefix, legacySha256(secret)],
+    );
+    expect((await api.ok(secret, ME)).me.email).toBe('vera@gatehouse.dev');
+    await api.ok(KEYS.admin, `mutation ($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: row.id });
+    expectError(await api.gql(secret, ME), 'UNAUTHENTICATED');
+  });
+
+  it('a revoked scrypt key is refused at once, even though its verification was cached', async () => {
+    const { secret, apiKey } = await create({});
+    await api.ok(secret, ME);
+    await api.ok(KEYS.admin, `mutation ($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: apiKey.id });
+    expectError(await api.gql(secret, ME), 'UNAUTHENTICATED');
+  });
+});
+
+describe('role-scoped keys', () => {
+  it("defaults to the principal's role; a lower role narrows what the key may call", async () => {
+    const plain = await create({ principal: 'olive@gatehouse.dev' });
+    expect(plain.apiKey.role).toBeNull();
+    expect((await api.ok(plain.secret, ME)).me.role).toBe('owner');
+
+    const viewerKey = await create({ principal: 'olive@gatehouse.dev', role: 'viewer' });
+    expect(viewerKey.apiKey.role).toBe('viewer');
+    expect((await api.ok(viewerKey.secret, ME)).me).toEqual({ email: 'olive@gatehouse.dev', role: 'viewer' });
+    expectError(await api.gql(viewerKey.secret, CANCEL, { id: runInA }), 'FORBIDDEN');
+  });
+
+  it("cannot exceed its principal's role: refused at creation, writing nothing", async () => {
+    const res = await api.gql(KEYS.admin, CREATE_KEY, { name: 'escalate', principal: 'ivy@gatehouse.dev', role: 'admin' });
+    expect(expectError(res, 'BAD_USER_INPUT').extensions?.details).toEqual({ field: 'role' });
+    expectError(await api.gql(KEYS.admin, CREATE_KEY, { name: 'sideways', principal: 'rita@gatehouse.dev', role: 'integrator' }), 'BAD_USER_INPUT');
+  });
+
+  it('stops working when its principal is demoted below the key role', async () => {
+    const [p] = await api.ds.query(`INSERT INTO principals (name, email, role) VALUES ('Demoted', 'demoted@example.com', 'owner') RETURNING id`);
+    const { secret } = await create({ principal: p.id, role: 'integrator' });
+    expect((await api.ok(secret, ME)).me.role).toBe('integrator');
+    await api.ds.query(`UPDATE principals SET role = 'viewer' WHERE id = $1`, [p.id]);
+    forgetVerifiedKeys();
+    expectError(await api.gql(secret, ME), 'UNAUTHENTICATED');
+  });
+});
+
+describe('workflow-scoped keys', () => {
+  let scoped: string;
+  beforeAll(async () => {
+    const created = await create({ principal: 'ivy@gatehouse.dev', workflows: ['scope-a'] });
+    expect(created.apiKey.workflows).toEqual(['scope-a']);
+    scoped = created.secret;
+  });
+
+  it('starts runs of its workflow; FORBIDDEN on another workflow, writing nothing', async () => {
+    const ok = await api.ok(scoped, START_RUN, { key: 'scope-a', input: VALID_INPUT, idem: 'scoped-1' });
+    expect(ok.startRun.run.id).toBeTruthy();
+    const [{ n: before }] = await api.ds.query(`SELECT count(*)::int AS n FROM runs`);
+    const refused = expectError(await api.gql(scoped, START_RUN, { key: 'scope-b', input: VALID_INPUT, idem: 'scoped-2' }), 'FORBIDDEN');
+    expect(refused.message).toMatch(/limited to the workflows scope-a/);
+    const [{ n: after }] = await api.ds.query(`SELECT count(*)::int AS n FROM runs`);
+    expect(after).toBe(before);
+  });
+
+  it("reads and cancels its workflow's runs only (the run's workflow is looked up)", async () => {
+    expect((await api.ok(scoped, RUN, { id: runInA })).run.id).toBe(runInA);
+    expect(expectError(await api.gql(scoped, RUN, { id: runInB }), 'FORBIDDEN').message).toMatch(/belongs to scope-b/);
+    expectError(await api.gql(scoped, CANCEL, { id: runInB }), 'FORBIDDEN');
+    // An unknown id is the resolver's NOT_FOUND, as for any key.
+    expectError(await api.gql(scoped, RUN, { id: '00000000-0000-4000-8000-0000000000ee' }), 'NOT_FOUND');
+  });
+
+  it('is refused on operations that span workflows; me still works', async () => {
+    expect((await api.ok(scoped, ME)).me.email).toBe('ivy@gatehouse.dev');
+    expectError(await api.gql(scoped, `{ runs(first: 5) { edges { node { id } } } }`), 'FORBIDDEN');
+    expectError(await api.gql(scoped, `{ workflows { key } }`), 'FORBIDDEN');
+    expect((await api.ok(scoped, `query { workflow(key: "scope-a") { key } }`)).workflow.key).toBe('scope-a');
+  });
+
+  it('an unscoped key of the same principal still reaches every workflow', async () => {
+    expect((await api.ok(KEYS.integrator, RUN, { id: runInB })).run.id).toBe(runInB);
+  });
+
+  it('refuses unknown workflow keys at creation', async () => {
+    const res = await api.gql(KEYS.admin, CREATE_KEY, { name: 'bad', workflows: ['no-such-flow'] });
+    expect(expectError(res, 'BAD_USER_INPUT').extensions?.details).toMatchObject({ field: 'workflows', missing: ['no-such-flow'] });
+  });
+});

@@ -1,0 +1,141 @@
+import { appendAuditEvent } from '@gatehouse/db';
+import { isDomainError } from '@gatehouse/domain';
+import express from 'express';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { DataSource } from 'typeorm';
+import type { Principal } from '../graphql/context.js';
+import type { Logger } from '../logger.js';
+import type { RequestAuthenticator } from './authenticate-request.js';
+import { BearerTokenError, type OidcConfig } from './oidc.js';
+import { assertAcceptablePassword, hashPassword, verifyPassword } from './password.js';
+import { clearedSessionCookie, createSession, readCookie, revokeSession, revokeSessionsOf, SESSION_COOKIE, sessionCookie, type SessionPolicy } from './sessions.js';
+
+export interface AuthRouterOptions {
+  dataSource: DataSource;
+  logger: Logger;
+  authenticate: RequestAuthenticator;
+  sessions: SessionPolicy;
+  developmentKeys: boolean;
+  oidc: OidcConfig | null;
+}
+
+/** The one answer to every failed sign-in, whether the email exists or not. */
+const SIGN_IN_FAILED = 'Email or password is incorrect.';
+/** Failed sign-ins per email (known or not) before it is locked for the window. */
+const FAILURES_PER_EMAIL = 5;
+const FAILURE_WINDOW_SECONDS = 15 * 60;
+
+/**
+ * Console sign-in over plain HTTP, outside GraphQL: these run before there is a principal, which
+ * the GraphQL gate requires for every operation.
+ *   GET  /auth/config    what sign-in methods this deployment offers (the console asks first)
+ *   POST /auth/sign-in   {email, password} → session cookie
+ *   POST /auth/sign-out  revokes the cookie's session
+ *   POST /auth/password  {currentPassword, newPassword} for yourself, or {email, newPassword} as an admin
+ * CSRF: every POST must be application/json (a cross-site form cannot send that without a CORS
+ * preflight, which this API never grants) and is refused when the browser says it is cross-site.
+ */
+export function authRouter(options: AuthRouterOptions): express.Router {
+  const { dataSource: ds, sessions } = options;
+  const failures = new RateLimiterMemory({ keyPrefix: 'sign-in', points: FAILURES_PER_EMAIL, duration: FAILURE_WINDOW_SECONDS });
+  const router = express.Router();
+
+  router.get('/config', (_req, res) => {
+    res.json({ developmentKeys: options.developmentKeys, passwordSignIn: true, oidc: options.oidc ? { issuer: options.oidc.issuer, audience: options.oidc.audience } : null });
+  });
+
+  router.use((req, res, next) => {
+    if (req.method !== 'POST') return next();
+    if (!req.is('application/json')) return fail(res, 415, 'BAD_REQUEST', 'Send the request as application/json.');
+    if (req.headers['sec-fetch-site'] === 'cross-site') return fail(res, 403, 'FORBIDDEN', 'Cross-site requests are refused.');
+    next();
+  });
+  router.use(express.json({ limit: '8kb' }));
+
+  router.post('/sign-in', async (req, res) => {
+    const { email, password } = (req.body ?? {}) as { email?: unknown; password?: unknown };
+    if (typeof email !== 'string' || typeof password !== 'string' || !email.trim() || !password) {
+      return fail(res, 400, 'BAD_USER_INPUT', 'Send {"email": …, "password": …}.');
+    }
+    const normalized = email.trim().toLowerCase();
+    const state = await failures.get(normalized);
+    if (state && state.remainingPoints <= 0) {
+      res.setHeader('retry-after', String(Math.ceil(state.msBeforeNext / 1000)));
+      return fail(res, 429, 'RATE_LIMITED', 'Too many failed sign-ins for this email; try again later.');
+    }
+    const [row] = await ds.query(`SELECT id, name, email, role, password_hash FROM principals WHERE lower(email) = $1 AND disabled_at IS NULL`, [normalized]);
+    const ok = await verifyPassword(password, row?.password_hash ?? null);
+    if (!row || !ok) {
+      await failures.penalty(normalized, 1);
+      // A small, jittered delay on every failure slows guessing without a lockout oracle.
+      await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 150));
+      return fail(res, 401, 'UNAUTHENTICATED', SIGN_IN_FAILED);
+    }
+    await failures.delete(normalized);
+    const session = await createSession(ds, row.id, sessions);
+    res.setHeader('set-cookie', sessionCookie(session.token, sessions));
+    res.json({ principal: { id: row.id, name: row.name, email: row.email, role: row.role }, expiresAt: session.expiresAt });
+  });
+
+  router.post('/sign-out', async (req, res) => {
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const revoked = token ? await revokeSession(ds, token) : false;
+    res.setHeader('set-cookie', clearedSessionCookie(sessions));
+    res.json({ signedOut: revoked });
+  });
+
+  router.post('/password', async (req, res) => {
+    let caller: Principal | null;
+    try {
+      caller = await options.authenticate(req.headers);
+    } catch (error) {
+      if (error instanceof BearerTokenError) return fail(res, 401, 'UNAUTHENTICATED', error.message);
+      throw error;
+    }
+    if (!caller) return fail(res, 401, 'UNAUTHENTICATED', 'Sign in first.');
+    const { email, currentPassword, newPassword } = (req.body ?? {}) as { email?: unknown; currentPassword?: unknown; newPassword?: unknown };
+    try {
+      assertAcceptablePassword(newPassword);
+    } catch (error) {
+      if (isDomainError(error)) return fail(res, 400, 'BAD_USER_INPUT', error.message);
+      throw error;
+    }
+    const targetEmail = typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : caller.email.toLowerCase();
+    const forSelf = targetEmail === caller.email.toLowerCase();
+    // Setting someone else's password is an admin's job (like issuing their API keys); your own
+    // needs the current one, so a borrowed session cannot lock its owner out.
+    if (!forSelf && caller.role !== 'admin') return fail(res, 403, 'FORBIDDEN', "Only an admin may set another principal's password.");
+    const [target] = await ds.query(`SELECT id, password_hash FROM principals WHERE lower(email) = $1 AND disabled_at IS NULL`, [targetEmail]);
+    if (!target) return fail(res, 404, 'NOT_FOUND', `No active principal with email ${targetEmail}.`);
+    if (forSelf && !(typeof currentPassword === 'string' && (await verifyPassword(currentPassword, target.password_hash)))) {
+      return fail(res, 403, 'FORBIDDEN', 'The current password is incorrect.');
+    }
+    const hash = await hashPassword(newPassword);
+    await ds.transaction(async (tx) => {
+      await tx.query(`UPDATE principals SET password_hash = $2, password_changed_at = now() WHERE id = $1`, [target.id, hash]);
+      await appendAuditEvent(tx, {
+        actorId: caller.id,
+        actorRole: caller.role,
+        action: forSelf ? 'principal.password_changed' : 'principal.password_set',
+        subjectType: 'principal',
+        subjectId: target.id,
+        data: { by: forSelf ? 'self' : 'admin' },
+      });
+    });
+    // Other sign-ins end: a password change is often a response to a suspected compromise.
+    await revokeSessionsOf(ds, target.id, forSelf ? caller.sessionId : undefined);
+    res.json({ passwordChanged: true });
+  });
+
+  router.use((err: Error & { status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(err);
+    if (err.status && err.status >= 400 && err.status < 500) return fail(res, err.status, 'BAD_REQUEST', `Bad request: ${err.message}`);
+    options.logger.error({ err }, 'unhandled error in /auth');
+    fail(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal error.');
+  });
+  return router;
+}
+
+function fail(res: express.Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}

@@ -1,0 +1,33 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { DataSource } from 'typeorm';
+import type { Principal } from '../graphql/context.js';
+import { apiKeyFromHeaders } from './api-key-secret.js';
+import { authenticateApiKey } from './authenticate.js';
+import { looksLikeJwt, type OidcVerifier } from './oidc.js';
+import { authenticateSession, readCookie, SESSION_COOKIE, type SessionPolicy } from './sessions.js';
+
+export interface AuthenticationOptions {
+  allowDevelopmentKeys: boolean;
+  sessions: SessionPolicy;
+  oidc: OidcVerifier | null;
+}
+
+export type RequestAuthenticator = (headers: IncomingHttpHeaders) => Promise<Principal | null>;
+
+/**
+ * One request, one credential, in this order: an API key (x-api-key, or a `gh_…` bearer), an
+ * OIDC bearer token (a JWT, when an issuer is configured), the console's session cookie. A
+ * credential header that is present but wrong is not rescued by a cookie. An invalid JWT throws
+ * BearerTokenError (its message says why); everything else that fails resolves to null.
+ */
+export function createRequestAuthenticator(ds: DataSource, options: AuthenticationOptions): RequestAuthenticator {
+  return async (headers) => {
+    const credential = apiKeyFromHeaders(headers);
+    if (credential) {
+      if (options.oidc && !credential.startsWith('gh_') && looksLikeJwt(credential)) return options.oidc(credential);
+      return authenticateApiKey(ds, credential, { allowDevelopmentKeys: options.allowDevelopmentKeys });
+    }
+    const token = readCookie(headers.cookie, SESSION_COOKIE);
+    return token ? authenticateSession(ds, token, options.sessions) : null;
+  };
+}

@@ -1,0 +1,80 @@
+import { isUuid } from '@gatehouse/db';
+import { DomainError, type Operation } from '@gatehouse/domain';
+import type { MiddlewareFn } from 'type-graphql';
+import type { DataSource } from 'typeorm';
+import type { GraphQLContext } from '../graphql/context.js';
+
+/**
+ * Where an operation names its workflow: the argument holding a workflow key, or a run /
+ * approval / exception / hand-off id whose workflow is looked up. An API key limited to some
+ * workflows (api_keys.workflow_keys) may call only `me` and the operations listed here, and only
+ * for its workflows; everything else — lists across workflows, creating workflows, identity —
+ * is FORBIDDEN for it, so an operation added later is closed to scoped keys until listed.
+ * (docs/security.md, "Authentication" lists the same table.)
+ */
+type Target =
+  | { kind: 'workflow'; arg: string; optional?: boolean }
+  | { kind: 'run' | 'approval' | 'exception' | 'hand_off'; arg: string };
+
+export const KEY_SCOPE_TARGETS: Partial<Record<Operation, Target | 'unscoped'>> = {
+  me: 'unscoped',
+  workflow: { kind: 'workflow', arg: 'key' },
+  updateWorkflow: { kind: 'workflow', arg: 'key' },
+  startRun: { kind: 'workflow', arg: 'workflowKey' },
+  proposeWorkflowVersion: { kind: 'workflow', arg: 'workflowKey' },
+  approveWorkflowVersion: { kind: 'workflow', arg: 'workflowKey' },
+  rejectWorkflowVersion: { kind: 'workflow', arg: 'workflowKey' },
+  publishWorkflowVersion: { kind: 'workflow', arg: 'workflowKey' },
+  rollbackWorkflow: { kind: 'workflow', arg: 'workflowKey' },
+  setRolloutStage: { kind: 'workflow', arg: 'workflowKey' },
+  pauseWorkflow: { kind: 'workflow', arg: 'workflowKey' },
+  resumeWorkflow: { kind: 'workflow', arg: 'workflowKey' },
+  setEvaluationPolicy: { kind: 'workflow', arg: 'workflowKey' },
+  signOffPromotion: { kind: 'workflow', arg: 'workflowKey' },
+  assessReadiness: { kind: 'workflow', arg: 'workflowKey' },
+  metrics: { kind: 'workflow', arg: 'workflowKey' },
+  costAlerts: { kind: 'workflow', arg: 'workflowKey' },
+  run: { kind: 'run', arg: 'id' },
+  cancelRun: { kind: 'run', arg: 'runId' },
+  recordHumanOutcome: { kind: 'run', arg: 'runId' },
+  reopenRun: { kind: 'run', arg: 'runId' },
+  approval: { kind: 'approval', arg: 'id' },
+  decideApproval: { kind: 'approval', arg: 'approvalId' },
+  exception: { kind: 'exception', arg: 'id' },
+  claimException: { kind: 'exception', arg: 'exceptionId' },
+  releaseException: { kind: 'exception', arg: 'exceptionId' },
+  resolveException: { kind: 'exception', arg: 'exceptionId' },
+  recordHandOffOutcome: { kind: 'hand_off', arg: 'handOffId' },
+};
+
+const TABLE_OF = { run: 'runs', approval: 'approvals', exception: 'exception_items', hand_off: 'hand_offs' } as const;
+
+/** Runs after the role gate (authorizeOperation), on root fields only. */
+export const enforceKeyWorkflowScope: MiddlewareFn<GraphQLContext> = async ({ context, info, args }, next) => {
+  const root = info.parentType.name;
+  const scope = context.principal?.workflowScope;
+  if ((root !== 'Query' && root !== 'Mutation') || !scope) return next();
+  const operation = info.fieldName as Operation;
+  const target = KEY_SCOPE_TARGETS[operation];
+  if (target === 'unscoped') return next();
+  if (!target) {
+    throw new DomainError('forbidden', `This API key is limited to the workflows ${scope.join(', ')}; ${operation} is not limited to one workflow, so the key may not call it.`, { operation, workflows: [...scope] });
+  }
+  const value: unknown = args[target.arg];
+  const workflowKey = typeof value !== 'string' ? null : target.kind === 'workflow' ? value : await workflowOf(context.dataSource, target.kind, value);
+  // An id that names nothing is left to the resolver (NOT_FOUND); a missing workflow filter is "all workflows".
+  if (workflowKey === null && typeof value === 'string') return next();
+  if (workflowKey === null || !scope.includes(workflowKey)) {
+    throw new DomainError('forbidden', `This API key is limited to the workflows ${scope.join(', ')}${workflowKey ? `; this ${target.kind.replace('_', '-')} belongs to ${workflowKey}` : `; name one of them in ${target.arg}`}.`, {
+      operation,
+      workflows: [...scope],
+    });
+  }
+  return next();
+};
+
+async function workflowOf(ds: DataSource, kind: keyof typeof TABLE_OF, id: string): Promise<string | null> {
+  if (!isUuid(id)) return null;
+  const rows: Array<{ key: string }> = await ds.query(`SELECT w.key FROM ${TABLE_OF[kind]} t JOIN workflows w ON w.id = t.workflow_id WHERE t.id = $1`, [id]);
+  return rows[0]?.key ?? null;
+}

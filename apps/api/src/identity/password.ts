@@ -1,0 +1,31 @@
+import { DomainError } from '@gatehouse/domain';
+import { PASSWORD_COST, scryptHash, scryptVerify } from './scrypt-hash.js';
+
+export const MIN_PASSWORD_LENGTH = 12;
+const MAX_PASSWORD_LENGTH = 256;
+
+export function hashPassword(password: string): Promise<string> {
+  return scryptHash(password, PASSWORD_COST);
+}
+
+/*
+ * Checked against this when the email is unknown or has no password, so a sign-in for an unknown
+ * email costs the same time as a wrong password (no user enumeration by timing).
+ */
+const dummyHash = hashPassword('not-a-password-anyone-has');
+
+export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
+  if (password.length > MAX_PASSWORD_LENGTH) return false;
+  if (!stored) {
+    await scryptVerify(password, await dummyHash);
+    return false;
+  }
+  return scryptVerify(password, stored);
+}
+
+/** A new password: long enough to resist guessing, short enough not to be a hashing DoS. */
+export function assertAcceptablePassword(password: unknown, field = 'newPassword'): asserts password is string {
+  if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+    throw new DomainError('invalid_input', `A password needs ${MIN_PASSWORD_LENGTH}–${MAX_PASSWORD_LENGTH} characters.`, { field });
+  }
+}
