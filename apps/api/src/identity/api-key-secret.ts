@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { API_KEY_COST, scryptHash, scryptVerify } from './scrypt-hash.js';
+import { API_KEY_COST, scryptHash, scryptVerify, type ScryptCost } from './scrypt-hash.js';
 
 /**
  * API keys look like `gh_<prefix>_<secret>`. The prefix identifies a key in lists and logs and
@@ -10,8 +10,8 @@ export type KeyHashScheme = 'scrypt' | 'sha256';
 /** The development keys (`gh_dev_admin` …) are their own prefix: they are public anyway. */
 export const DEVELOPMENT_KEY_PREFIX = 'gh_dev_';
 
-export function hashApiKey(key: string): Promise<string> {
-  return scryptHash(key, API_KEY_COST);
+export function hashApiKey(key: string, cost: ScryptCost = API_KEY_COST): Promise<string> {
+  return scryptHash(key, cost);
 }
 
 /** Keys issued before scrypt were stored as unsalted SHA-256; kept verifiable until revoked. */

@@ -43,8 +43,12 @@ describe('stored hash', () => {
   it('two keys never share a hash (per-key salt), and the development keys were reseeded as scrypt', async () => {
     const rows: Array<{ hash_scheme: string; key_hash: string }> = await api.ds.query(`SELECT hash_scheme, key_hash FROM api_keys`);
     expect(new Set(rows.map((r) => r.key_hash)).size).toBe(rows.length);
-    const [dev] = await api.ds.query(`SELECT hash_scheme FROM api_keys WHERE prefix = 'gh_dev_admin'`);
+    const [dev] = await api.ds.query(`SELECT hash_scheme, key_hash FROM api_keys WHERE prefix = 'gh_dev_admin'`);
     expect(dev.hash_scheme).toBe('scrypt');
+    // Public keys (README) at the public-secret cost: a slow hash would protect nothing there.
+    expect(dev.key_hash).toMatch(/^scrypt\$10\$8\$1\$/);
+    const [password] = await api.ds.query(`SELECT password_hash FROM principals WHERE email = 'ada@gatehouse.dev'`);
+    expect(password.password_hash).toMatch(/^scrypt\$10\$8\$1\$/);
   });
 
   it('a legacy SHA-256 row (issued before scrypt) still authenticates until revoked', async () => {

@@ -1,23 +1,23 @@
 import { DomainError } from '@gatehouse/domain';
-import { PASSWORD_COST, scryptHash, scryptVerify } from './scrypt-hash.js';
+import { PASSWORD_COST, scryptHash, scryptVerify, type ScryptCost } from './scrypt-hash.js';
 
 export const MIN_PASSWORD_LENGTH = 12;
 const MAX_PASSWORD_LENGTH = 256;
 
-export function hashPassword(password: string): Promise<string> {
-  return scryptHash(password, PASSWORD_COST);
+export function hashPassword(password: string, cost: ScryptCost = PASSWORD_COST): Promise<string> {
+  return scryptHash(password, cost);
 }
 
 /*
  * Checked against this when the email is unknown or has no password, so a sign-in for an unknown
  * email costs the same time as a wrong password (no user enumeration by timing).
  */
-const dummyHash = hashPassword('not-a-password-anyone-has');
+let dummyHash: Promise<string> | undefined; // computed on first need, not at every start
 
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
   if (password.length > MAX_PASSWORD_LENGTH) return false;
   if (!stored) {
-    await scryptVerify(password, await dummyHash);
+    await scryptVerify(password, await (dummyHash ??= hashPassword('not-a-password-anyone-has')));
     return false;
   }
   return scryptVerify(password, stored);

@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR_ROLE, type Role } from '@gatehouse/domain';
 import type { DataSource } from 'typeorm';
 import { hashApiKey } from '../identity/api-key-secret.js';
 import { hashPassword } from '../identity/password.js';
+import { PUBLIC_SECRET_COST } from '../identity/scrypt-hash.js';
 
 /** Every development principal's password (public, like the gh_dev_* keys; never seeded in production). */
 export const DEV_PASSWORD = 'gatehouse-dev';
@@ -35,9 +36,10 @@ export const devPrincipal = (apiKey: string): DevPrincipal => {
 
 /** Idempotent: inserts what is missing, audits each principal it creates. */
 export async function seedDevPrincipals(ds: DataSource): Promise<number> {
-  // The slow hashes are computed before the transaction (they take ~50 ms each).
-  const hashes = new Map(await Promise.all(DEV_PRINCIPALS.map(async (p) => [p.apiKey, await hashApiKey(p.apiKey)] as const)));
-  const passwordHash = await hashPassword(DEV_PASSWORD);
+  // Hashed before the transaction, one at a time, at the public-secret cost (see PUBLIC_SECRET_COST).
+  const hashes = new Map<string, string>();
+  for (const p of DEV_PRINCIPALS) hashes.set(p.apiKey, await hashApiKey(p.apiKey, PUBLIC_SECRET_COST));
+  const passwordHash = await hashPassword(DEV_PASSWORD, PUBLIC_SECRET_COST);
   return ds.transaction(async (tx) => {
     let created = 0;
     for (const p of DEV_PRINCIPALS) {
