@@ -107,6 +107,20 @@ describe('workflow-scoped keys', () => {
     scoped = created.secret;
   });
 
+  it("a scoped admin key cannot reach identity operations outside GraphQL: no setting another admin's password", async () => {
+    const admin = await create({ principal: 'ada@gatehouse.dev', workflows: ['scope-a'] });
+    const res = await fetch(`${api.baseUrl}/auth/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': admin.secret },
+      body: JSON.stringify({ email: 'olive@gatehouse.dev', newPassword: 'a-new-long-password' }),
+    });
+    expect(res.status).toBe(403);
+    const [olive] = await api.ds.query(`SELECT password_changed_at FROM principals WHERE email = 'olive@gatehouse.dev'`);
+    const [audited] = await api.ds.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'principal.password_set'`);
+    expect(audited.n).toBe(0);
+    expect(olive.password_changed_at).not.toBeNull(); // the seed's, unchanged by this request
+  });
+
   it('starts runs of its workflow; FORBIDDEN on another workflow, writing nothing', async () => {
     const ok = await api.ok(scoped, START_RUN, { key: 'scope-a', input: VALID_INPUT, idem: 'scoped-1' });
     expect(ok.startRun.run.id).toBeTruthy();

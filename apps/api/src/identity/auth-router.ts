@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
 import type { RequestAuthenticator } from './authenticate-request.js';
+import { DEV_PRINCIPALS } from '../seed/dev-principals.js';
 import { BearerTokenError, type OidcConfig } from './oidc.js';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from './password.js';
 import { clearedSessionCookie, createSession, readCookie, revokeSession, revokeSessionsOf, SESSION_COOKIE, sessionCookie, type SessionPolicy } from './sessions.js';
@@ -24,6 +25,8 @@ const SIGN_IN_FAILED = 'Email or password is incorrect.';
 /** Failed sign-ins per email (known or not) before it is locked for the window. */
 const FAILURES_PER_EMAIL = 5;
 const FAILURE_WINDOW_SECONDS = 15 * 60;
+/** The development principals' password is public (README): like their keys, refused outside development. */
+const DEV_PRINCIPAL_IDS = new Set(DEV_PRINCIPALS.map((p) => p.id));
 
 /**
  * Console sign-in over plain HTTP, outside GraphQL: these run before there is a principal, which
@@ -58,15 +61,19 @@ export function authRouter(options: AuthRouterOptions): express.Router {
       return fail(res, 400, 'BAD_USER_INPUT', 'Send {"email": …, "password": …}.');
     }
     const normalized = email.trim().toLowerCase();
-    const state = await failures.get(normalized);
-    if (state && state.remainingPoints <= 0) {
-      res.setHeader('retry-after', String(Math.ceil(state.msBeforeNext / 1000)));
+    // A point is taken BEFORE the (slow) check, so parallel guesses cannot all pass the limit
+    // before any failure is counted; a successful sign-in clears the count.
+    try {
+      await failures.consume(normalized);
+    } catch (rejected) {
+      const msBeforeNext = (rejected as { msBeforeNext?: number }).msBeforeNext ?? FAILURE_WINDOW_SECONDS * 1000;
+      res.setHeader('retry-after', String(Math.ceil(msBeforeNext / 1000)));
       return fail(res, 429, 'RATE_LIMITED', 'Too many failed sign-ins for this email; try again later.');
     }
-    const [row] = await ds.query(`SELECT id, name, email, role, password_hash FROM principals WHERE lower(email) = $1 AND disabled_at IS NULL`, [normalized]);
+    const [found] = await ds.query(`SELECT id, name, email, role, password_hash FROM principals WHERE lower(email) = $1 AND disabled_at IS NULL`, [normalized]);
+    const row = found && !options.developmentKeys && DEV_PRINCIPAL_IDS.has(found.id) ? undefined : found;
     const ok = await verifyPassword(password, row?.password_hash ?? null);
     if (!row || !ok) {
-      await failures.penalty(normalized, 1);
       // A small, jittered delay on every failure slows guessing without a lockout oracle.
       await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 150));
       return fail(res, 401, 'UNAUTHENTICATED', SIGN_IN_FAILED);
@@ -93,6 +100,9 @@ export function authRouter(options: AuthRouterOptions): express.Router {
       throw error;
     }
     if (!caller) return fail(res, 401, 'UNAUTHENTICATED', 'Sign in first.');
+    // A key limited to some workflows must not reach identity operations (nor, through another
+    // principal's password, everything else).
+    if (caller.workflowScope) return fail(res, 403, 'FORBIDDEN', 'A workflow-scoped API key cannot change passwords.');
     const { email, currentPassword, newPassword } = (req.body ?? {}) as { email?: unknown; currentPassword?: unknown; newPassword?: unknown };
     try {
       assertAcceptablePassword(newPassword);

@@ -42,11 +42,22 @@ interface Claims {
   aud?: string;
   exp?: number | string;
   nbf?: number | string;
+  /** The issuer vouches for the email (default true); only then does the email map to a principal. */
+  emailVerified?: boolean | undefined;
+  /** Leave out the exp claim. */
+  noExp?: boolean;
 }
 
 function token(claims: Claims = {}, options: { key?: webcrypto.CryptoKey; kid?: string } = {}) {
   const { iss = ISSUER, aud = AUDIENCE, exp = '5m', nbf, sub = 'user-123', email = 'rita@gatehouse.dev' } = claims;
-  const jwt = new SignJWT({ email }).setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'k1' }).setSubject(sub).setIssuer(iss).setAudience(aud).setIssuedAt().setExpirationTime(exp);
+  const emailVerified = 'emailVerified' in claims ? claims.emailVerified : true;
+  const jwt = new SignJWT({ email, ...(emailVerified === undefined ? {} : { email_verified: emailVerified }) })
+    .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'k1' })
+    .setSubject(sub)
+    .setIssuer(iss)
+    .setAudience(aud)
+    .setIssuedAt();
+  if (!claims.noExp) jwt.setExpirationTime(exp);
   if (nbf !== undefined) jwt.setNotBefore(nbf);
   return jwt.sign(options.key ?? signingKey);
 }
@@ -78,6 +89,17 @@ describe('OIDC bearer tokens', () => {
     await api.ds.query(`UPDATE principals SET oidc_subject = 'sub-olive' WHERE email = 'olive@gatehouse.dev'`);
     const res = await meWithBearer(await token({ sub: 'sub-olive', email: 'someone-else@example.com' }));
     expect(res.data.me.email).toBe('olive@gatehouse.dev');
+  });
+
+  it('maps by email only when the issuer marks it verified (missing or false is not enough)', async () => {
+    await expectRefused(await token({ emailVerified: undefined }), /not a Gatehouse principal/);
+    await expectRefused(await token({ emailVerified: false }), /not a Gatehouse principal/);
+  });
+
+  it('refuses a token without an expiry', async () => {
+    const res = await meWithBearer(await token({ noExp: true }));
+    expect(res.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect(res.status).toBe(401);
   });
 
   it('refuses an unknown subject', async () => {

@@ -40,11 +40,11 @@ export function createOidcVerifier(ds: DataSource, config: OidcConfig): OidcVeri
   return async (token) => {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, await keySet(), { issuer: config.issuer, audience: config.audience, algorithms: ALGORITHMS, clockTolerance: CLOCK_TOLERANCE_SECONDS }));
+      ({ payload } = await jwtVerify(token, await keySet(), { issuer: config.issuer, audience: config.audience, algorithms: ALGORITHMS, clockTolerance: CLOCK_TOLERANCE_SECONDS, requiredClaims: ['exp', 'sub'] }));
     } catch (error) {
       throw new BearerTokenError(explain(error));
     }
-    const email = typeof payload.email === 'string' && payload.email_verified !== false ? payload.email.toLowerCase() : null;
+    const email = typeof payload.email === 'string' && payload.email_verified === true ? payload.email.toLowerCase() : null;
     const rows: Array<{ id: string; name: string; email: string; role: Role }> = await ds.query(
       `SELECT id, name, email, role FROM principals
         WHERE disabled_at IS NULL AND (oidc_subject = $1 OR (oidc_subject IS NULL AND $2::text IS NOT NULL AND lower(email) = $2))

@@ -63,6 +63,13 @@ describe('password sign-in', () => {
     expect(((await locked.json()) as any).error.code).toBe('RATE_LIMITED');
   });
 
+  it('parallel guesses cannot outrun the lockout: at most five are checked', async () => {
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => post('/auth/sign-in', { email: 'nobody-parallel@example.com', password: `parallel-${i}` })));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+  });
+
   it('refuses bad input and non-JSON bodies without a 5xx', async () => {
     expect((await post('/auth/sign-in', { email: 'a@b.c' })).status).toBe(400);
     const form = await fetch(`${api.baseUrl}/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a&password=b' });
