@@ -620,7 +620,8 @@ describe('planStep: route', () => {
       type: 'failed',
       reason: 'invalid_output',
       retryable: false,
-      message: 'No branch of "route" matches "address" and there is no default.',
+      // The value stays out of the message (messages are not redacted by path): it is in details.
+      message: 'No branch of "route" matches the value of /label in "classify" and there is no default.',
       details: { value: 'address' },
     });
   });
@@ -631,7 +632,7 @@ describe('planStep: route', () => {
       type: 'failed',
       reason: 'invalid_output',
       retryable: false,
-      message: 'No branch of "route" matches null and there is no default.',
+      message: 'No branch of "route" matches the value of /missing in "classify" and there is no default.',
       details: { value: null },
     });
   });

@@ -165,7 +165,7 @@ function routeStep(ctx: StepContext, step: RouteStep): StepOutcome {
   const branch = step.branches.find((b) => key !== undefined && canonicalJson(b.equals) === key);
   const goto = branch?.goto ?? step.defaultGoto;
   if (goto === undefined) {
-    return { type: 'failed', reason: 'invalid_output', retryable: false, message: `No branch of "${step.id}" matches ${JSON.stringify(value ?? null)} and there is no default.`, details: { value: value ?? null } };
+    return { type: 'failed', reason: 'invalid_output', retryable: false, message: `No branch of "${step.id}" matches the value of ${step.field} in "${step.source}" and there is no default.`, details: { value: value ?? null } };
   }
   return { type: 'succeeded', output: { goto, value: value ?? null }, goto };
 }
