@@ -20,6 +20,19 @@ export const APPROVAL_QUERY = graphql(`
       createdAt
       decidedAt
       decisionBlockedReason
+      requiredApprovals
+      approvalCount
+      decisions {
+        id
+        round
+        decision
+        reason
+        decidedAt
+        decidedBy {
+          id
+          name
+        }
+      }
       workflow {
         key
         name

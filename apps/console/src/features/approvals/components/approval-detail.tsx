@@ -116,8 +116,31 @@ export function ApprovalDetail({ approvalId }: { readonly approvalId: string }) 
         </div>
         <div>
           <dt>Needs</dt>
-          <dd>a {a.requiredRole} or higher</dd>
+          <dd>
+            a {a.requiredRole} or higher
+            {a.requiredApprovals > 1 ? `; ${a.requiredApprovals} different approvers (irreversible action)` : ''}
+          </dd>
         </div>
+        {a.requiredApprovals > 1 ? (
+          <div className="approval-facts__wide">
+            <dt>Approvals so far</dt>
+            <dd>
+              {a.approvalCount} of {a.requiredApprovals}
+              {a.decisions.length > 0 ? (
+                <ul className="approval-decisions">
+                  {a.decisions.map((d) => (
+                    <li key={d.id}>
+                      {d.decidedBy?.name ?? 'someone'}: {humanise(d.decision)}{' '}
+                      <time dateTime={d.decidedAt}>{formatDateTime(d.decidedAt)}</time>
+                      {d.round < Math.max(...a.decisions.map((x) => x.round)) ? ' (an earlier round: an edit reset the count)' : ''}
+                      {d.reason ? ` — ${d.reason}` : ''}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </dd>
+          </div>
+        ) : null}
         {a.decidedAt ? (
           <div>
             <dt>Decided</dt>

@@ -72,6 +72,37 @@ describe('approvals inbox', () => {
     await waitFor(() => expect(document.activeElement).toBe(d.getByRole('heading', { level: 2 })));
   });
 
+  it('an irreversible action needing two approvers shows how many have approved, and who', async () => {
+    const approval = approvalNode({
+      actionClass: 'irreversible',
+      requiredApprovals: 2,
+      approvalCount: 1,
+      decisions: [
+        { id: 'd-0', round: 1, decision: 'approve', reason: null, decidedAt: '2024-01-01T09:00:00.000Z', decidedBy: { id: 'p-olive', name: 'Olive Owner' } },
+        { id: 'd-1', round: 2, decision: 'approve', reason: 'Checked the account', decidedAt: '2024-01-01T10:00:00.000Z', decidedBy: { id: 'p-oscar', name: 'Oscar Approver' } },
+      ],
+    });
+    stubApi(handlers(approval));
+    openApproval();
+    const d = await detail();
+    expect(d.getByText('Needs').nextElementSibling!.textContent).toContain('2 different approvers (irreversible action)');
+    const sofar = d.getByText('Approvals so far').nextElementSibling!;
+    expect(sofar.textContent).toMatch(/^1 of 2/);
+    const items = within(sofar as HTMLElement).getAllByRole('listitem').map((li) => li.textContent);
+    expect(items[0]).toContain('Olive Owner');
+    expect(items[0]).toContain('an earlier round: an edit reset the count');
+    expect(items[1]).toContain('Oscar Approver');
+    expect(items[1]).toContain('Checked the account');
+    expect(items[1]).not.toContain('earlier round');
+  });
+
+  it('a single-approver approval shows no count', async () => {
+    stubApi(handlers());
+    openApproval();
+    const d = await detail();
+    expect(d.queryByText('Approvals so far')).toBeNull();
+  });
+
   it('approves with an optional reason and says what happens next', async () => {
     const requests = stubApi(
       handlers(approvalNode(), {

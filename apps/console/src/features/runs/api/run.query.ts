@@ -14,6 +14,7 @@ export const RUN_QUERY = graphql(`
       cancelReason
       reopenCount
       reopenedAt
+      payloadPurgedAt
       input
       output
       error
@@ -49,6 +50,15 @@ export const RUN_QUERY = graphql(`
         error
         startedAt
         finishedAt
+        payloadPurgedAt
+        redactions {
+          total
+          paths
+          detectors {
+            detector
+            count
+          }
+        }
       }
       approvals {
         id

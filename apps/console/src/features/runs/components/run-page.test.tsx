@@ -83,6 +83,26 @@ describe('run page', () => {
     expect(screen.getByRole('link', { name: /low confidence on check/ }).getAttribute('href')).toBe('/exceptions/ex-1');
   });
 
+  it('says what privacy redaction replaced in a step, and that purged payloads were purged', async () => {
+    const base = runNode();
+    const [first, ...rest] = base.steps;
+    const steps = [
+      { ...first!, redactions: { total: 3, paths: ['$.iban'], detectors: [{ detector: 'email', count: 1 }, { detector: 'card', count: 1 }, { detector: 'phone', count: 0 }] } },
+      ...rest.map((st) => ({ ...st, input: null, output: null, payloadPurgedAt: '2024-04-01T00:00:00.000Z' })),
+    ];
+    const user = userEvent.setup();
+    stubApi(handlers(runNode({ steps })));
+    open();
+    await screen.findByRole('heading', { level: 1, name: 'Run T-1002' });
+    const classify = screen.getByRole('heading', { level: 3, name: /classify/ }).closest('[data-step-id]') as HTMLElement;
+    expect(classify.textContent).toContain('3 values redacted before storage: email ×1; card ×1; path $.iban');
+    const other = screen.getByRole('heading', { level: 3, name: new RegExp(rest[0]!.stepId) }).closest('[data-step-id]') as HTMLElement;
+    expect(other.textContent).not.toContain('redacted');
+    await user.click(within(other).getByRole('button', { name: /Show input and output/ }));
+    expect(other.textContent).toContain('purged by the retention policy');
+    expect(within(other).queryByRole('figure', { name: 'Input' })).toBeNull();
+  });
+
   it('says how often a run was re-opened (rework)', async () => {
     stubApi(handlers(runNode({ status: 'in_exception', finishedAt: null, reopenCount: 2, reopenedAt: '2024-01-02T09:00:00.000Z' })));
     open();

@@ -5,6 +5,14 @@ import { JsonBlock } from './json-block.js';
 
 export type StepAttempt = ConsoleRunQuery['run']['steps'][number];
 
+/** "2 values redacted: email ×1, card ×1; path $.iban" — what privacy redaction replaced before storage. */
+export function redactionSummary(r: NonNullable<StepAttempt['redactions']>): string | null {
+  if (r.total === 0) return null;
+  const parts = r.detectors.filter((d) => d.count > 0).map((d) => `${d.detector.replace(/_/g, ' ')} ×${d.count}`);
+  if (r.paths.length > 0) parts.push(`${r.paths.length === 1 ? 'path' : 'paths'} ${r.paths.join(', ')}`);
+  return `${r.total} ${r.total === 1 ? 'value' : 'values'} redacted before storage${parts.length > 0 ? `: ${parts.join('; ')}` : ''}`;
+}
+
 const STATUS_SYMBOL: Record<string, string> = { succeeded: '✓', failed: '✕', gated: '⏸', running: '◔' };
 
 /** One step attempt in the timeline: the figures at a glance, its JSON on demand. */
@@ -65,8 +73,18 @@ export function StepAttemptItem({ step }: { readonly step: StepAttempt }) {
           <dd>{formatConfidence(step.confidence)}</dd>
         </div>
       </dl>
+      {step.redactions && redactionSummary(step.redactions) ? (
+        <p className="runs-muted timeline-step__redactions">{redactionSummary(step.redactions)}</p>
+      ) : null}
       <div id={detailsId} hidden={!open} className="timeline-step__details">
-        {open ? (
+        {open && step.payloadPurgedAt ? (
+          <p className="runs-muted">
+            Input and output were purged by the retention policy on{' '}
+            <time dateTime={step.payloadPurgedAt}>{new Date(step.payloadPurgedAt).toLocaleDateString('en-GB')}</time>; the
+            figures above are kept.
+          </p>
+        ) : null}
+        {open && !step.payloadPurgedAt ? (
           <>
             <JsonBlock label="Input" value={step.input} />
             <JsonBlock label="Output" value={step.output} />

@@ -23,6 +23,8 @@ function step(stepId: string, stepKind: string, startedAt: string, extra: Record
     error: null,
     startedAt,
     finishedAt: startedAt,
+    payloadPurgedAt: null,
+    redactions: { total: 0, paths: [], detectors: [] },
     ...extra,
   };
 }
@@ -39,6 +41,7 @@ export function runNode(overrides: Record<string, unknown> = {}) {
     cancelReason: null,
     reopenCount: 0,
     reopenedAt: null,
+    payloadPurgedAt: null,
     input: { ticketId: 'T-1002' },
     output: { sent: true },
     error: null,
