@@ -204,7 +204,7 @@ export function createKafkaTransport(options: KafkaTransportOptions): StepTransp
   };
 
   /** A consumer of the group, joined and running `handler`. */
-  const runConsumer = async (handler: BatchHandler): Promise<Consumer> => {
+  const runConsumer = async (handler: BatchHandler): Promise<void> => {
     const c = kafka.consumer({
       groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
@@ -213,6 +213,8 @@ export function createKafkaTransport(options: KafkaTransportOptions): StepTransp
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 1000,
       allowAutoTopicCreation: true,
     });
+    // The current member from now on: a crash can come before run() returns (while joining).
+    consumer = c;
     c.on(c.events.CRASH, ({ payload }) => {
       logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
       // kafkajs restarts a consumer only after retriable errors; after any other (e.g. a broker
@@ -230,7 +232,6 @@ export function createKafkaTransport(options: KafkaTransportOptions): StepTransp
       autoCommitThreshold: 1,
       eachBatch: (payload) => eachBatch(payload, handler),
     });
-    return c;
   };
 
   /**
@@ -240,16 +241,16 @@ export function createKafkaTransport(options: KafkaTransportOptions): StepTransp
    */
   const replaceConsumer = async (handler: BatchHandler, crashed: Consumer) => {
     await crashed.disconnect().catch((err: unknown) => logger.warn({ err }, 'disconnecting the crashed consumer failed'));
-    for (let attempt = 1; !stopped && consumer === crashed; attempt += 1) {
+    for (let attempt = 1; !stopped; attempt += 1) {
       await sleep(backoffMs(attempt, 500, 10_000));
       if (stopped) return;
       try {
-        const next = await runConsumer(handler);
-        consumer = next;
+        await runConsumer(handler);
         logger.warn({ attempt }, 'kafka consumer replaced after a crash');
         return;
       } catch (err) {
         logger.error({ err, attempt }, 'cannot replace the crashed kafka consumer yet; retrying');
+        await consumer?.disconnect().catch(() => undefined);
       }
     }
   };
@@ -257,7 +258,7 @@ export function createKafkaTransport(options: KafkaTransportOptions): StepTransp
   const start = async (handler: BatchHandler) => {
     producer = kafka.producer({ allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    consumer = await runConsumer(handler);
+    await runConsumer(handler);
   };
 
   return {
