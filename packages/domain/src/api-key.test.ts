@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IllegalTransitionError } from './errors.js';
-import { issueApiKey, revokeApiKey, roleWithin } from './api-key.js';
+import { issueApiKey, keyScopeBlocker, revokeApiKey, roleWithin } from './api-key.js';
 import { LATER, NOW, actors, expectDomainError } from './test/fixtures.js';
 
 const issue = (name = ' CRM sync ') => issueApiKey({ id: 'key-1', principalId: 'p-crm', name, prefix: 'gh_ab12' }, actors.admin, NOW);
@@ -72,5 +72,29 @@ describe('key scope', () => {
 
   it.each([[[]], [['Bad Key']], [['x']]])('refuses the workflow list %j', (keys) => {
     expect(expectDomainError(() => scoped(null, 'admin', keys), 'invalid_input').details).toEqual({ field: 'workflows' });
+  });
+});
+
+describe('keyScopeBlocker', () => {
+  const scope = ['refunds', 'address-change'];
+
+  it('allows a call on one of its workflows', () => {
+    expect(keyScopeBlocker(scope, 'startRun', { what: 'workflow', argument: 'workflowKey', workflowKey: 'refunds' })).toBeNull();
+  });
+
+  it("refuses another workflow's thing, naming the workflow it belongs to", () => {
+    const refusal = keyScopeBlocker(scope, 'decideApproval', { what: 'approval', argument: 'approvalId', workflowKey: 'invoices' });
+    expect(refusal?.code).toBe('forbidden');
+    expect(refusal?.message).toContain('this approval belongs to invoices');
+  });
+
+  it('refuses a call that names no workflow, saying where to name one', () => {
+    expect(keyScopeBlocker(scope, 'metrics', { what: 'workflow', argument: 'workflowKey', workflowKey: null })?.message).toContain('name one of them in workflowKey');
+  });
+
+  it('refuses every operation that is not limited to one workflow', () => {
+    const refusal = keyScopeBlocker(scope, 'workflows');
+    expect(refusal?.code).toBe('forbidden');
+    expect(refusal?.details).toEqual({ operation: 'workflows', workflows: scope });
   });
 });

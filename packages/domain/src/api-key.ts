@@ -20,6 +20,31 @@ export interface ApiKey {
 }
 
 /**
+ * What a workflow-scoped key (`scope`: its workflow keys) may do with `operation`:
+ * - `target` undefined: the operation is not limited to one workflow (lists across workflows,
+ *   creating workflows, identity), so a scoped key may not call it at all;
+ * - `target.workflowKey` null: the operation may name a workflow but this call names none (or
+ *   names a thing whose workflow is unknown, e.g. a missing filter): refused;
+ * - otherwise allowed only for one of its workflows.
+ * Returns the refusal, or null when the call may proceed.
+ */
+export function keyScopeBlocker(
+  scope: readonly string[],
+  operation: string,
+  target?: { what: string; argument: string; workflowKey: string | null },
+): DomainError | null {
+  if (!target) {
+    return new DomainError('forbidden', `This API key is limited to the workflows ${scope.join(', ')}; ${operation} is not limited to one workflow, so the key may not call it.`, { operation, workflows: [...scope] });
+  }
+  if (target.workflowKey !== null && scope.includes(target.workflowKey)) return null;
+  return new DomainError(
+    'forbidden',
+    `This API key is limited to the workflows ${scope.join(', ')}${target.workflowKey ? `; this ${target.what} belongs to ${target.workflowKey}` : `; name one of them in ${target.argument}`}.`,
+    { operation, workflows: [...scope] },
+  );
+}
+
+/**
  * Roles are not a ladder (a reviewer may decide approvals, an integrator may start runs), so
  * "at most" means: every operation the key's role may call, the principal's role may call too.
  */

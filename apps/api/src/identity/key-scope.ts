@@ -1,5 +1,5 @@
 import { isUuid } from '@gatehouse/db';
-import { DomainError, type Operation } from '@gatehouse/domain';
+import { keyScopeBlocker, type Operation } from '@gatehouse/domain';
 import type { MiddlewareFn } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import type { GraphQLContext } from '../graphql/context.js';
@@ -57,19 +57,13 @@ export const enforceKeyWorkflowScope: MiddlewareFn<GraphQLContext> = async ({ co
   const operation = info.fieldName as Operation;
   const target = KEY_SCOPE_TARGETS[operation];
   if (target === 'unscoped') return next();
-  if (!target) {
-    throw new DomainError('forbidden', `This API key is limited to the workflows ${scope.join(', ')}; ${operation} is not limited to one workflow, so the key may not call it.`, { operation, workflows: [...scope] });
-  }
+  if (!target) throw keyScopeBlocker(scope, operation)!;
   const value: unknown = args[target.arg];
   const workflowKey = typeof value !== 'string' ? null : target.kind === 'workflow' ? value : await workflowOf(context.dataSource, target.kind, value);
   // An id that names nothing is left to the resolver (NOT_FOUND); a missing workflow filter is "all workflows".
   if (workflowKey === null && typeof value === 'string') return next();
-  if (workflowKey === null || !scope.includes(workflowKey)) {
-    throw new DomainError('forbidden', `This API key is limited to the workflows ${scope.join(', ')}${workflowKey ? `; this ${target.kind.replace('_', '-')} belongs to ${workflowKey}` : `; name one of them in ${target.arg}`}.`, {
-      operation,
-      workflows: [...scope],
-    });
-  }
+  const blocker = keyScopeBlocker(scope, operation, { what: target.kind.replace('_', '-'), argument: target.arg, workflowKey });
+  if (blocker) throw blocker;
   return next();
 };
 
