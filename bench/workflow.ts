@@ -1,4 +1,5 @@
 import { findFreePort } from '../packages/db/dist/index.js';
+import { raisableExceptionReasons, type WorkflowDefinition } from '../packages/domain/dist/index.js';
 import { spawnNode, waitForHttp, type NodeProcess } from './processes.js';
 
 export const BENCH_WORKFLOW_KEY = 'bench-triage';
@@ -107,8 +108,8 @@ export async function createBenchWorkflow(url: string): Promise<void> {
   const proposed = await gql<{ proposeWorkflowVersion: { version: number; publishReadiness: { ready: boolean; missing: unknown[] } } }>(
     url,
     KEYS.owner,
-    `mutation ($key: String!, $def: JSONObject!) { proposeWorkflowVersion(workflowKey: $key, definition: $def, changeNote: "bench") { version publishReadiness { ready missing { point item message } } } }`,
-    { key, def: BENCH_DEFINITION },
+    `mutation ($key: String!, $def: JSONObject!, $runbook: String) { proposeWorkflowVersion(workflowKey: $key, definition: $def, changeNote: "bench", runbook: $runbook) { version publishReadiness { ready missing { point item message } } } }`,
+    { key, def: BENCH_DEFINITION, runbook: benchRunbook() },
   );
   if (!proposed.proposeWorkflowVersion.publishReadiness.ready) throw new Error(`bench workflow is not ready to publish: ${JSON.stringify(proposed.proposeWorkflowVersion.publishReadiness.missing)}`);
   const version = proposed.proposeWorkflowVersion.version;
@@ -118,4 +119,10 @@ export async function createBenchWorkflow(url: string): Promise<void> {
   for (const stage of ['draft', 'execute']) {
     await gql(url, KEYS.admin, `mutation ($key: String!, $stage: RolloutStage!) { setRolloutStage(workflowKey: $key, stage: $stage, reason: "benchmark", override: true) { rolloutStage } }`, { key, stage });
   }
+}
+
+/** Execute needs a complete runbook (docs/runbooks.md): one section per raisable reason. */
+function benchRunbook(): string {
+  const reasons = raisableExceptionReasons(BENCH_DEFINITION as unknown as WorkflowDefinition);
+  return ['## Overview', 'Benchmark triage.', '## Contacts', 'The person running the bench.', ...reasons.flatMap((r) => [`## Exception: ${r}`, 'Benchmark: nothing to do.'])].join('\n\n');
 }

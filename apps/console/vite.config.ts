@@ -13,7 +13,8 @@ const target = apiUrl();
 /** The console's own port (the start command passes CONSOLE_PORT). */
 const port = Number(process.env.CONSOLE_PORT || 5173);
 const proxy: Record<string, ProxyOptions> = Object.fromEntries(
-  ['/graphql', '/auth', '/healthz', '/readyz'].map((path) => [path, { target, changeOrigin: true }]),
+  // The decision record downloads only: /runs/:id itself is a console page.
+  ['/graphql', '/auth', '/healthz', '/readyz', '^/runs/[^/]+/decision-record\\.(json|html)$'].map((path) => [path, { target, changeOrigin: true }]),
 );
 
 export default defineConfig({

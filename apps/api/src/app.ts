@@ -21,6 +21,7 @@ import { BearerTokenError, createOidcVerifier, type OidcConfig } from './identit
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './identity/sessions.js';
 import type { Logger } from './logger.js';
 import { startCostDriftChecks } from './modules/alerts/cost-drift-check.js';
+import { decisionRecordRouter } from './modules/decision-records/decision-record.router.js';
 import { startMetricsRollupRefresh } from './modules/metrics/metrics.rollup.js';
 import { startPayloadRetention } from './modules/privacy/payload-retention.js';
 import { createServices } from './services.js';
@@ -112,6 +113,8 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   const sessions = options.sessions ?? DEFAULT_SESSION_POLICY;
   const allowDevelopmentKeys = options.allowDevelopmentKeys ?? true;
   const authenticate = createRequestAuthenticator(dataSource, { allowDevelopmentKeys, sessions, oidc: options.oidc ? createOidcVerifier(dataSource, options.oidc) : null });
+  // Decision record downloads (JSON, printable HTML): same credentials and role entry as the decisionRecord query.
+  app.use('/runs', limiter, decisionRecordRouter({ records: services.decisionRecords, authenticate, logger }));
   app.use('/auth', limiter, authRouter({ dataSource, logger, authenticate, sessions, developmentKeys: allowDevelopmentKeys, oidc: options.oidc ?? null }));
   app.use(
     '/graphql',

@@ -1,3 +1,4 @@
+import { createDataSource } from '@gatehouse/db';
 import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -35,7 +36,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function startApiProcess(port: number): ApiProcess {
+function startApiProcess(port: number, extraEnv: Record<string, string> = {}): ApiProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: API_DIR,
     env: {
@@ -50,6 +51,7 @@ function startApiProcess(port: number): ApiProcess {
       LOG_LEVEL: 'info',
       // A hung shutdown shows up as exit code 1 after this, well inside the test timeout.
       SHUTDOWN_GRACE_MS: '5000',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -108,6 +110,18 @@ const CHAIN = `{ verifyAuditChain { ok checked headHash } }`;
 beforeAll(async () => {
   db = await createTestDatabase(inject('gatehousePostgres'));
 });
+
+/** The logins of the API's pooled connections to the test database, as the superuser sees them. */
+async function poolLogins(): Promise<string[]> {
+  const owner = createDataSource({ url: db.url, poolSize: 1 });
+  await owner.initialize();
+  try {
+    const rows = (await owner.query(`SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = $1 AND application_name = 'gatehouse' AND pid <> pg_backend_pid()`, [db.name])) as Array<{ usename: string }>;
+    return rows.map((r) => r.usename);
+  } finally {
+    await owner.destroy();
+  }
+}
 afterAll(async () => {
   for (const api of started) if (api.child.exitCode === null && api.child.signalCode === null) api.child.kill('SIGKILL');
   await db.drop();
@@ -122,6 +136,11 @@ describe('the API process', () => {
     await waitUntilReady(first, baseUrl);
     expect(first.logs.find((l) => l.msg === 'demo data seeded')).toMatchObject({ workflows: 2, runs: 7 });
     expect(first.logs.find((l) => l.msg === 'Gatehouse API listening')).toMatchObject({ url: `${baseUrl}/graphql` });
+
+    // Given the superuser's URL outside production, the pool logs in as the derived application
+    // login, never as the superuser (docs/security.md, "Audit integrity").
+    expect(first.logs.find((l) => l.msg === 'application database login ready')).toMatchObject({ login: 'gatehouse_api', derived: true });
+    expect(await poolLogins()).toEqual(['gatehouse_api']);
 
     const demo = await gql(baseUrl, KEYS.viewer, DEMO);
     expect(demo.workflows.map((w: any) => w.key).sort()).toEqual(['invoice-approval', 'support-triage']);
@@ -153,5 +172,11 @@ describe('the API process', () => {
 
     expect(await stop(second)).toEqual({ code: 0, signal: null });
     expect(second.logs.filter((l) => !l.req && !l.res).at(-1)?.msg).toBe('stopped');
+  });
+
+  it('refuses to start in production when DATABASE_URL is a privileged login', async () => {
+    const api = startApiProcess(await freePort(), { NODE_ENV: 'production', SEED_DEV_PRINCIPALS: 'false', SEED_DEMO_DATA: 'false' });
+    expect((await api.exited).code).toBe(1);
+    expect(api.stderr()).toMatch(/DATABASE_URL logs in as "postgres", which is a superuser or may create roles.*DATABASE_MIGRATION_URL/);
   });
 });

@@ -1,6 +1,6 @@
 import { exitAfterFlush } from '@gatehouse/config';
 import 'reflect-metadata';
-import { APP_DATABASE_ROLE, createDataSource, resolveDatabase, runMigrations } from '@gatehouse/db';
+import { APP_DATABASE_ROLE, createDataSource, prepareAppLogin, resolveDatabase, runMigrations, type PreparedAppLogin } from '@gatehouse/db';
 import { createApp } from './app.js';
 import { authenticationOptions, hardeningOptions, loadApiEnv } from './env.js';
 import { createLogger } from './logger.js';
@@ -13,17 +13,21 @@ async function main(): Promise<void> {
   const database = await resolveDatabase(env);
   if (!env.DATABASE_URL) logger.info({ url: database.url.replace(/:[^:@/]+@/, ':***@') }, 'embedded PostgreSQL started');
 
-  // Migrations run as the schema owner; everything after as the application role, which may
-  // not rewrite audit history (docs/security.md, "Audit integrity").
+  // Migrations run as the schema owner, which then makes sure the application's login exists;
+  // everything after runs as that login, which may not rewrite audit history (docs/security.md,
+  // "Audit integrity").
   const owner = createDataSource({ url: env.DATABASE_MIGRATION_URL ?? database.url, poolSize: 1 });
   await owner.initialize();
+  let appLogin: PreparedAppLogin;
   try {
     const applied = await runMigrations(owner);
     logger.info({ applied: applied.length }, 'migrations applied');
+    appLogin = await prepareAppLogin(owner, { databaseUrl: database.url, production: env.NODE_ENV === 'production' });
+    logger.info({ login: appLogin.login, derived: appLogin.derived }, 'application database login ready');
   } finally {
     await owner.destroy();
   }
-  const dataSource = createDataSource({ url: database.url, poolSize: env.DATABASE_POOL_SIZE, role: APP_DATABASE_ROLE });
+  const dataSource = createDataSource({ url: appLogin.url, poolSize: env.DATABASE_POOL_SIZE, role: APP_DATABASE_ROLE });
   await dataSource.initialize();
   if (env.SEED_DEV_PRINCIPALS) await seedDevPrincipals(dataSource);
   if (env.SEED_DEMO_DATA) {

@@ -6,6 +6,8 @@ import { AuditService } from './modules/audit/audit.service.js';
 import { ExceptionService } from './modules/exceptions/exception.service.js';
 import { HandOffService } from './modules/hand-offs/hand-off.service.js';
 import { CostAlertService } from './modules/alerts/cost-alert.service.js';
+import { DecisionRecordService } from './modules/decision-records/decision-record.service.js';
+import { ChallengerService } from './modules/challengers/challenger.service.js';
 import { RunReopenService } from './modules/runs/run-reopen.service.js';
 import { IdentityService } from './modules/identity/identity.service.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
@@ -17,12 +19,14 @@ import { WorkflowService } from './modules/workflows/workflow.service.js';
 export interface Services {
   workflows: WorkflowService;
   evaluation: EvaluationService;
+  challengers: ChallengerService;
   runs: RunService;
   approvals: ApprovalService;
   exceptions: ExceptionService;
   handOffs: HandOffService;
   costAlerts: CostAlertService;
   runReopen: RunReopenService;
+  decisionRecords: DecisionRecordService;
   audit: AuditService;
   identity: IdentityService;
   metrics: MetricsService;
@@ -35,12 +39,14 @@ export function createServices(ds: DataSource, logger: Pick<Logger, 'warn'>): Se
     auditSealer,
     workflows: new WorkflowService(ds),
     evaluation: new EvaluationService(ds),
+    challengers: new ChallengerService(ds),
     runs: new RunService(ds, auditSealer),
     approvals: new ApprovalService(ds),
     exceptions: new ExceptionService(ds),
     handOffs: new HandOffService(ds),
     costAlerts: new CostAlertService(ds),
     runReopen: new RunReopenService(ds),
+    decisionRecords: new DecisionRecordService(ds, auditSealer),
     audit: new AuditService(ds, auditSealer),
     identity: new IdentityService(ds),
     metrics: new MetricsService(ds),

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const runner = await startRunner(env, logger);
 
   // The backlog report is for operators: a growing number means runners are falling behind.
-  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 1, application_name: 'gatehouse-runner-report' });
+  const pool = new pg.Pool({ connectionString: runner.databaseUrl, max: 1, application_name: 'gatehouse-runner-report' });
   const report = async () => {
     try {
       logger.info({ backlog: await readBacklog(pool) }, 'step dispatch backlog');

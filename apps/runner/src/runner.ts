@@ -1,4 +1,4 @@
-import { APP_DATABASE_ROLE, createDataSource } from '@gatehouse/db';
+import { APP_DATABASE_ROLE, createDataSource, resolveAppLoginUrl } from '@gatehouse/db';
 import { STEP_DISPATCH_TOPIC } from '@gatehouse/domain';
 import type { Logger } from 'pino';
 import type { RunnerEnv } from './env.js';
@@ -11,6 +11,8 @@ export const DEAD_LETTER_TOPIC = `${STEP_DISPATCH_TOPIC}.dead-letter`;
 
 export interface RunningRunner {
   transport: StepTransport['kind'];
+  /** The connection string the runner logs in with (see resolveAppLoginUrl). */
+  databaseUrl: string;
   /** Graceful stop: finish the batch in flight, acknowledge it, leave the group, close the pool. */
   stop(): Promise<void>;
 }
@@ -21,8 +23,10 @@ export interface RunningRunner {
  * one consumer group, with Postgres they share the outbox through SKIP LOCKED.
  */
 export async function startRunner(env: RunnerEnv, logger: Logger): Promise<RunningRunner> {
-  // The application role: may not rewrite audit history (docs/security.md).
-  const ds = createDataSource({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, role: APP_DATABASE_ROLE });
+  // A login with only the application role's rights: may not rewrite audit history, whatever
+  // SQL reaches it (docs/security.md, "Audit integrity").
+  const databaseUrl = await resolveAppLoginUrl(env.DATABASE_URL, { production: env.NODE_ENV === 'production' });
+  const ds = createDataSource({ url: databaseUrl, poolSize: env.DATABASE_POOL_SIZE, role: APP_DATABASE_ROLE });
   await ds.initialize();
   const kafka = env.transport === 'kafka';
   const handler = createStepHandler({
@@ -35,11 +39,11 @@ export async function startRunner(env: RunnerEnv, logger: Logger): Promise<Runni
   });
 
   const relay = kafka
-    ? createOutboxRelay({ ds, listenConnectionString: env.DATABASE_URL, kafka: { brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-relay` }, topics: [STEP_DISPATCH_TOPIC, DEAD_LETTER_TOPIC], pollIntervalMs: env.RUNNER_POLL_INTERVAL_MS, logger })
+    ? createOutboxRelay({ ds, listenConnectionString: databaseUrl, kafka: { brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-relay` }, topics: [STEP_DISPATCH_TOPIC, DEAD_LETTER_TOPIC], pollIntervalMs: env.RUNNER_POLL_INTERVAL_MS, logger })
     : null;
   const transport: StepTransport = kafka
     ? createKafkaTransport({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, groupId: env.KAFKA_GROUP_ID, topic: STEP_DISPATCH_TOPIC, deadLetterTopic: DEAD_LETTER_TOPIC, ds, batchSize: env.RUNNER_BATCH_SIZE, sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS, maxWaitTimeMs: env.KAFKA_MAX_WAIT_MS, logger })
-    : createPostgresTransport({ ds, listenConnectionString: env.DATABASE_URL, topic: STEP_DISPATCH_TOPIC, batchSize: env.RUNNER_BATCH_SIZE, concurrency: env.RUNNER_CONCURRENCY, pollIntervalMs: env.RUNNER_POLL_INTERVAL_MS, leaseMs: env.RUNNER_LEASE_MS, logger });
+    : createPostgresTransport({ ds, listenConnectionString: databaseUrl, topic: STEP_DISPATCH_TOPIC, batchSize: env.RUNNER_BATCH_SIZE, concurrency: env.RUNNER_CONCURRENCY, pollIntervalMs: env.RUNNER_POLL_INTERVAL_MS, leaseMs: env.RUNNER_LEASE_MS, logger });
 
   await relay?.start();
   await transport.start(handler);
@@ -48,6 +52,7 @@ export async function startRunner(env: RunnerEnv, logger: Logger): Promise<Runni
   let stopping: Promise<void> | null = null;
   return {
     transport: transport.kind,
+    databaseUrl,
     stop: () =>
       (stopping ??= (async () => {
         await transport.stop();

@@ -1,6 +1,7 @@
 export * from './entities/index.js';
 export { migrations } from './migrations/index.js';
 export { APP_DATABASE_ROLE } from './app-role.js';
+export { DERIVED_APP_LOGIN, derivedAppLoginUrl, prepareAppLogin, resolveAppLoginUrl, type PreparedAppLogin } from './app-login.js';
 export {
   createDataSource,
   hasPendingMigrations,

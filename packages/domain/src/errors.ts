@@ -13,6 +13,8 @@ export const DOMAIN_ERROR_CODES = [
   'idempotency_conflict',
   'precondition_failed',
   'publish_check_failed',
+  'runbook_incomplete',
+  'agreement_below_threshold',
   'forbidden',
   'separation_of_duties',
   'unauthenticated',

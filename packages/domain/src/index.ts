@@ -1,5 +1,6 @@
 export * from './approval.js';
 export * from './audit-event.js';
+export * from './audit-redaction.js';
 export * from './canonical-json.js';
 export * from './domain-event.js';
 export * from './errors.js';
@@ -35,3 +36,7 @@ export * from './promotion-gate.js';
 export * from './workflow-health.js';
 export * from './redaction.js';
 export * from './workflow-scope.js';
+export * from './raisable-exceptions.js';
+export * from './runbook.js';
+export * from './challenger.js';
+export * from './decision-record.js';

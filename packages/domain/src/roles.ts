@@ -36,6 +36,8 @@ export const OPERATION_ROLES = {
   costAlerts: ['admin', 'owner', 'reviewer', 'viewer'],
   auditTrail: ['admin', 'owner', 'reviewer', 'viewer'],
   verifyAuditChain: ['admin', 'owner', 'viewer'],
+  // a run's decision record carries personal data out of the system: no viewers; reviewers only where assigned, integrator keys only for their workflows
+  decisionRecord: ['admin', 'owner', 'reviewer', 'integrator'],
   principals: ['admin', 'owner', 'reviewer', 'viewer'],
   apiKeys: ['admin'],
   // workflow definition and rollout
@@ -46,6 +48,9 @@ export const OPERATION_ROLES = {
   rejectWorkflowVersion: ['admin', 'owner'],
   publishWorkflowVersion: ['admin', 'owner'],
   rollbackWorkflow: ['admin', 'owner'],
+  // champion / challenger: a version shadowing live runs before it takes over (the switch is publishWorkflowVersion)
+  attachChallenger: ['admin', 'owner'],
+  detachChallenger: ['admin', 'owner'],
   setRolloutStage: ['admin', 'owner'],
   pauseWorkflow: ['admin', 'owner'],
   resumeWorkflow: ['admin', 'owner'],

@@ -1,3 +1,4 @@
+import { assertLiveRun } from './challenger.js';
 import type { DomainEvent } from './domain-event.js';
 import { DomainError } from './errors.js';
 import { openException, type ExceptionItem } from './exception-item.js';
@@ -25,6 +26,7 @@ export interface Reopened {
  * is undone and the re-open is counted on the run (reopenCount, reopenedAt: rework in the metrics).
  */
 export function reopenRun(run: Run, input: ReopenInput, now: Date): Reopened {
+  assertLiveRun(run, 're-opening');
   const reason = input.reason.trim();
   if (!reason || reason.length > MAX_REOPEN_REASON_LENGTH) {
     throw new DomainError('invalid_input', `Say what was wrong with the result (reason, 1–${MAX_REOPEN_REASON_LENGTH} characters).`, { field: 'reason' });

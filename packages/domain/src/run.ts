@@ -54,6 +54,11 @@ export interface Run {
   startedAt: Date | null;
   finishedAt: Date | null;
   updatedAt: Date;
+  /**
+   * Set on a challenger run: the live (champion) run whose input it shadows. A challenger run
+   * always runs in shadow mode: its actions are recorded, never sent (challenger.ts).
+   */
+  championRunId?: string | null;
   /** When retention cleared the run's payloads (input, output, its steps' traces); absent/null while kept. */
   payloadPurgedAt?: Date | null;
 }
@@ -163,28 +168,35 @@ export function createRun(workflow: Workflow, version: WorkflowVersion | null, r
     workflowId: workflow.id,
     versionId: version.id,
     mode: workflow.rolloutStage,
-    status: 'queued',
     input: request.input as JsonValue,
     inputHash: request.inputHash,
     idempotencyKey: key,
     externalRef: request.externalRef?.trim() || null,
-    currentStepId: firstStep.id,
+    createdBy: actor.id,
+    ...freshProgress(firstStep.id, now),
+  };
+  return {
+    state: run,
+    events: [{ type: 'run.created', subjectType: 'run', subjectId: run.id, data: { workflowId: workflow.id, versionId: version.id, version: version.version, mode: run.mode, idempotencyKey: key, externalRef: run.externalRef, firstStepId: firstStep.id } }],
+  };
+}
+
+/** The progress fields of a run that has just been queued at its first step. */
+export function freshProgress(firstStepId: string, now: Date) {
+  return {
+    status: 'queued',
+    currentStepId: firstStepId,
     dispatchSeq: 1,
     output: null,
     error: null,
     cancelReason: null,
     reopenCount: 0,
     reopenedAt: null,
-    createdBy: actor.id,
     createdAt: now,
     startedAt: null,
     finishedAt: null,
     updatedAt: now,
-  };
-  return {
-    state: run,
-    events: [{ type: 'run.created', subjectType: 'run', subjectId: run.id, data: { workflowId: workflow.id, versionId: version.id, version: version.version, mode: run.mode, idempotencyKey: key, externalRef: run.externalRef, firstStepId: firstStep.id } }],
-  };
+  } as const satisfies Partial<Run>;
 }
 
 /**

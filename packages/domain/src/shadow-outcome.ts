@@ -1,4 +1,5 @@
 import { assertComparableHumanOutcome, outcomesAgree } from './agreement.js';
+import { assertLiveRun } from './challenger.js';
 import { DomainError } from './errors.js';
 import type { EvaluationPolicy } from './evaluation-policy.js';
 import type { JsonValue } from './json-schema.js';
@@ -22,6 +23,7 @@ export interface ShadowOutcome {
 
 /** Records what the person did for a run, judged by the run's workflow's agreement rule (`policy`). */
 export function recordHumanOutcome(run: Run, existing: ShadowOutcome | null, humanOutcome: JsonValue, policy: EvaluationPolicy, actor: Actor, now: Date): Transition<ShadowOutcome> {
+  assertLiveRun(run, 'recording what a person did');
   if (existing) {
     throw new DomainError('conflict', `A human outcome was already recorded for run ${run.id} at ${existing.recordedAt.toISOString()}; outcomes are recorded once.`);
   }

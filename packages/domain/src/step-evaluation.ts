@@ -19,7 +19,7 @@ export type StepOutcome =
 
 export interface StepContext {
   definition: WorkflowDefinition;
-  run: Pick<Run, 'id' | 'mode' | 'input'>;
+  run: Pick<Run, 'id' | 'mode' | 'input' | 'championRunId'>;
   step: StepDefinition;
   /** Output of each earlier step of this run that succeeded (its latest attempt). */
   outputs: Readonly<Record<string, JsonValue>>;
@@ -134,7 +134,8 @@ function planAction(ctx: StepContext, step: ActionStep): StepPlan {
   if (!ctx.grant && source.value === undefined) return failed('missing_data', `There is no output of "${source.from}" to take the action's arguments from.`, { source: source.from });
   const args = ctx.grant ? grantedValue(ctx.grant) : (source.value ?? null);
   const record = { action: step.action, actionClass: step.actionClass, args };
-  if (ctx.run.mode === 'shadow') return { type: 'done', outcome: { type: 'succeeded', output: { executed: false, wouldHaveExecuted: record } } };
+  // A challenger run is always created in shadow; its link is checked too, so no stage mix-up can send its actions.
+  if (ctx.run.mode === 'shadow' || ctx.run.championRunId) return { type: 'done', outcome: { type: 'succeeded', output: { executed: false, wouldHaveExecuted: record } } };
 
   // The stricter of the step's and the boundary's class decides (validation keeps them equal).
   const gated = ctx.definition.approvalPolicy?.requireApprovalFor ?? [];
@@ -153,7 +154,7 @@ function approvalGate(ctx: StepContext): StepOutcome {
   if (ctx.grant) return { type: 'succeeded', output: grantedValue(ctx.grant) };
   const proposed = sourceOutput(ctx, undefined).value ?? null;
   // Shadow runs never put work in front of reviewers: the gate is recorded as passed through.
-  if (ctx.run.mode === 'shadow') return { type: 'succeeded', output: proposed, validation: { gate: 'skipped_in_shadow' } };
+  if (ctx.run.mode === 'shadow' || ctx.run.championRunId) return { type: 'succeeded', output: proposed, validation: { gate: 'skipped_in_shadow' } };
   return { type: 'gate', proposed, actionName: null, actionClass: 'draft' };
 }
 

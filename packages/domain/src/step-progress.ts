@@ -136,6 +136,12 @@ export function progressRun(input: StepProgressInput): StepProgress {
         result.next = dispatchNext('retry', plan.delayMs, input.tryNo + 1);
         break;
       }
+      if (run.championRunId) {
+        // A challenger run never puts work in front of reviewers or operators: it ends, and
+        // the comparison counts it as disagreeing with its champion.
+        run = apply(run, { type: 'fail', error: { code: outcome.reason, message: outcome.message } });
+        break;
+      }
       const opened = openException(
         {
           id: input.newId(),

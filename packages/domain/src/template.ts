@@ -32,3 +32,8 @@ export function renderTemplate(template: string, scope: Record<string, JsonValue
   return { text, missing };
 }
 
+
+/** The dotted paths a template's `{{…}}` placeholders name, once each, in order of appearance. */
+export function templatePlaceholders(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
+}

@@ -26,7 +26,7 @@ describe('createVersion', () => {
       makeVersion({ id: 'ver-7', version: 7, definition, changeNote: 'tighten prompt', status: 'draft', authorId: actors.author.id, createdAt: NOW }),
     );
     expect(events).toEqual([
-      { type: 'workflow_version.created', subjectType: 'workflow_version', subjectId: 'ver-7', data: { workflowId: 'wf-1', version: 7, changeNote: 'tighten prompt' } },
+      { type: 'workflow_version.created', subjectType: 'workflow_version', subjectId: 'ver-7', data: { workflowId: 'wf-1', version: 7, changeNote: 'tighten prompt', runbook: { supplied: false, sha256: null, bytes: 0 } } },
     ]);
   });
 

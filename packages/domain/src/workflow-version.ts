@@ -1,6 +1,7 @@
 import { DomainError, IllegalTransitionError } from './errors.js';
 import { checkPublishReadiness } from './publish-check.js';
 import type { Actor } from './roles.js';
+import { assertRunbookComplete, normalizeRunbook, runbookFacts } from './runbook.js';
 import { assertValidDefinition, type WorkflowDefinition } from './workflow-definition.js';
 import type { Transition, Workflow } from './workflow.js';
 
@@ -13,6 +14,8 @@ export interface WorkflowVersion {
   version: number;
   status: VersionStatus;
   definition: WorkflowDefinition;
+  /** Markdown for reviewers, versioned with the definition (runbook.ts); null when none was given. */
+  runbook: string | null;
   changeNote: string;
   authorId: string;
   approvedBy: string | null;
@@ -31,17 +34,19 @@ function illegal(version: WorkflowVersion, transition: string, hint?: string): n
 
 /** A new version starts as a draft; its definition must be structurally valid. */
 export function createVersion(
-  input: { id: string; workflowId: string; version: number; definition: unknown; changeNote?: string },
+  input: { id: string; workflowId: string; version: number; definition: unknown; changeNote?: string; runbook?: string | null },
   author: Actor,
   now: Date,
 ): Transition<WorkflowVersion> {
   assertValidDefinition(input.definition);
+  const runbook = normalizeRunbook(input.runbook);
   const version: WorkflowVersion = {
     id: input.id,
     workflowId: input.workflowId,
     version: input.version,
     status: 'draft',
     definition: input.definition,
+    runbook,
     changeNote: input.changeNote?.trim() ?? '',
     authorId: author.id,
     approvedBy: null,
@@ -55,7 +60,7 @@ export function createVersion(
   };
   return {
     state: version,
-    events: [{ type: 'workflow_version.created', subjectType: 'workflow_version', subjectId: version.id, data: { workflowId: version.workflowId, version: version.version, changeNote: version.changeNote } }],
+    events: [{ type: 'workflow_version.created', subjectType: 'workflow_version', subjectId: version.id, data: { workflowId: version.workflowId, version: version.version, changeNote: version.changeNote, runbook: runbookFacts(runbook) } }],
   };
 }
 
@@ -114,7 +119,15 @@ export interface PublishResult {
  * explicit; every missing item is reported at once. The previously published version (if
  * any) is superseded so exactly one version is live.
  */
-export function publishVersion(workflow: Workflow, version: WorkflowVersion, current: WorkflowVersion | null, actor: Actor, now: Date): PublishResult {
+export function publishVersion(
+  workflow: Workflow,
+  version: WorkflowVersion,
+  current: WorkflowVersion | null,
+  actor: Actor,
+  now: Date,
+  /** What a gate the publish passed records in the event (e.g. the challenger's agreement, checkChallengerSwitch). */
+  evidence: Record<string, unknown> | null = null,
+): PublishResult {
   if (version.workflowId !== workflow.id) throw new DomainError('invalid_input', 'That version belongs to another workflow.');
   if (version.status !== 'approved') {
     illegal(version, 'publish', version.status === 'proposed' ? 'It needs approval by the change approver first.' : undefined);
@@ -127,7 +140,11 @@ export function publishVersion(workflow: Workflow, version: WorkflowVersion, cur
       { missing },
     );
   }
-  return finishPublish(workflow, version, current, actor, now, 'workflow_version.published');
+  // Shadow and draft publishes may still lack sections (the version shows what is missing).
+  if (workflow.rolloutStage === 'execute') assertRunbookComplete(workflow.key, version, 'Cannot publish to execute');
+  const result = finishPublish(workflow, version, current, actor, now, 'workflow_version.published');
+  if (evidence) result.events[0] = { ...result.events[0]!, data: { ...result.events[0]!.data, ...evidence } };
+  return result;
 }
 
 /**
@@ -152,8 +169,10 @@ function finishPublish(workflow: Workflow, version: WorkflowVersion, current: Wo
   }
   const superseded = current ? { ...current, status: 'superseded' as const } : null;
   const published = { ...version, status: 'published' as const, publishedBy: actor.id, publishedAt: now };
+  // A challenger that becomes the champion stops shadowing itself.
+  const promoted = workflow.challenger?.versionId === version.id ? { challenger: null } : {};
   return {
-    workflow: { ...workflow, publishedVersionId: version.id, updatedAt: now },
+    workflow: { ...workflow, publishedVersionId: version.id, ...promoted, updatedAt: now },
     published,
     superseded,
     events: [

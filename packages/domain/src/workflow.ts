@@ -1,3 +1,4 @@
+import type { Challenger } from './challenger.js';
 import { canonicalJson } from './canonical-json.js';
 import { DomainError, IllegalTransitionError } from './errors.js';
 import type { DomainEvent } from './domain-event.js';
@@ -31,6 +32,8 @@ export interface Workflow {
   publishedVersionId: string | null;
   /** How shadow agreement and cost drift are judged (see evaluation-policy.ts). */
   evaluation: EvaluationPolicy;
+  /** The version shadowing a share of live runs (champion / challenger, challenger.ts); absent/null when none. */
+  challenger?: Challenger | null;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;

@@ -2,6 +2,7 @@ import {
   ACTION_CLASSES,
   APPROVAL_DECISIONS,
   APPROVAL_STATUSES,
+  CHALLENGER_CHANGE_KINDS,
   CLARITY_POINTS,
   EXCEPTION_REASONS,
   EXCEPTION_RESOLUTIONS,
@@ -38,3 +39,4 @@ export const ClarityPointEnum = enumOf(CLARITY_POINTS, 'ClarityPoint', 'The five
 export const AssigneeFilterEnum = enumOf(['me', 'unassigned', 'any'] as const, 'AssigneeFilter', 'Whose exception items to list.');
 export const MetricBucketEnum = enumOf(METRIC_BUCKETS, 'MetricBucket', 'Width of a metrics time bucket (UTC; weeks start on Monday).');
 export const WorkflowScopeEnum = enumOf(['assigned', 'all'] as const, 'WorkflowScope', 'Which workflows a queue lists: assigned = the workflows you are assigned to review (the default for reviewers), all = every workflow (the default for other roles).');
+export const ChallengerChangeKindEnum = enumOf(CHALLENGER_CHANGE_KINDS, 'ChallengerChangeKind', 'What a challenger changes compared with the champion.');

@@ -25,6 +25,8 @@ export const DOMAIN_TO_PUBLIC: Record<DomainErrorCode, PublicErrorCode> = {
   idempotency_conflict: 'CONFLICT',
   precondition_failed: 'PRECONDITION_FAILED',
   publish_check_failed: 'PRECONDITION_FAILED',
+  runbook_incomplete: 'PRECONDITION_FAILED',
+  agreement_below_threshold: 'PRECONDITION_FAILED',
   forbidden: 'FORBIDDEN',
   separation_of_duties: 'FORBIDDEN',
   unauthenticated: 'UNAUTHENTICATED',

@@ -2,12 +2,15 @@ import 'reflect-metadata';
 import { isOperation } from '@gatehouse/domain';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { ChallengerResolver, WorkflowChallengerResolver } from '../modules/challengers/challenger.resolver.js';
 import { ApprovalDecisionRecordResolver, ApprovalResolver } from '../modules/approvals/approval.resolver.js';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { ExceptionResolver } from '../modules/exceptions/exception.resolver.js';
 import { HandOffResolver } from '../modules/hand-offs/hand-off.resolver.js';
 import { CostAlertResolver } from '../modules/alerts/cost-alert.resolver.js';
+import { DecisionRecordResolver } from '../modules/decision-records/decision-record.resolver.js';
 import { RunReopenResolver } from '../modules/runs/run-reopen.resolver.js';
+import { ApprovalRunbookResolver, ExceptionRunbookResolver, WorkflowVersionRunbookResolver } from '../modules/runbooks/runbook.resolver.js';
 import { IdentityResolver } from '../modules/identity/identity.resolver.js';
 import { PrincipalResolver } from '../modules/identity/principal.resolver.js';
 import { MetricsResolver } from '../modules/metrics/metrics.resolver.js';
@@ -20,7 +23,7 @@ import { refuseUnusableArguments } from './input-guard.js';
 
 export async function buildGatehouseSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [WorkflowResolver, WorkflowVersionResolver, EvaluationResolver, ReadinessAssessmentResolver, PromotionSignOffResolver, RunResolver, ApprovalResolver, ApprovalDecisionRecordResolver, ExceptionResolver, HandOffResolver, AuditResolver, IdentityResolver, PrincipalResolver, MetricsResolver, CostAlertResolver, RunReopenResolver],
+    resolvers: [WorkflowResolver, WorkflowChallengerResolver, ChallengerResolver, WorkflowVersionResolver, EvaluationResolver, ReadinessAssessmentResolver, PromotionSignOffResolver, RunResolver, ApprovalResolver, ApprovalDecisionRecordResolver, ExceptionResolver, HandOffResolver, AuditResolver, IdentityResolver, PrincipalResolver, MetricsResolver, CostAlertResolver, RunReopenResolver, DecisionRecordResolver, WorkflowVersionRunbookResolver, ExceptionRunbookResolver, ApprovalRunbookResolver],
     globalMiddlewares: [authorizeOperation, enforceKeyWorkflowScope, refuseUnusableArguments],
     validate: false,
   });

@@ -79,6 +79,11 @@ export function authRouter(options: AuthRouterOptions): express.Router {
       return fail(res, 401, 'UNAUTHENTICATED', SIGN_IN_FAILED);
     }
     await failures.delete(normalized);
+    // Rotation: whatever session this browser held before ends here, server-side, rather than
+    // staying valid (until idle) behind a cookie nobody holds any more (a shared machine, a
+    // switch of account).
+    const previous = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (previous) await revokeSession(ds, previous);
     const session = await createSession(ds, row.id, sessions);
     res.setHeader('set-cookie', sessionCookie(session.token, sessions));
     res.json({ principal: { id: row.id, name: row.name, email: row.email, role: row.role }, expiresAt: session.expiresAt });
@@ -117,8 +122,20 @@ export function authRouter(options: AuthRouterOptions): express.Router {
     if (!forSelf && caller.role !== 'admin') return fail(res, 403, 'FORBIDDEN', "Only an admin may set another principal's password.");
     const [target] = await ds.query(`SELECT id, password_hash FROM principals WHERE lower(email) = $1 AND disabled_at IS NULL`, [targetEmail]);
     if (!target) return fail(res, 404, 'NOT_FOUND', `No active principal with email ${targetEmail}.`);
-    if (forSelf && !(typeof currentPassword === 'string' && (await verifyPassword(currentPassword, target.password_hash)))) {
-      return fail(res, 403, 'FORBIDDEN', 'The current password is incorrect.');
+    if (forSelf) {
+      // Checking the current password is a password oracle: it counts against the same per-email
+      // limit as sign-in, so a borrowed session cannot guess its owner's password here instead.
+      try {
+        await failures.consume(targetEmail);
+      } catch (rejected) {
+        const msBeforeNext = (rejected as { msBeforeNext?: number }).msBeforeNext ?? FAILURE_WINDOW_SECONDS * 1000;
+        res.setHeader('retry-after', String(Math.ceil(msBeforeNext / 1000)));
+        return fail(res, 429, 'RATE_LIMITED', 'Too many wrong passwords for this account; try again later.');
+      }
+      if (!(typeof currentPassword === 'string' && (await verifyPassword(currentPassword, target.password_hash)))) {
+        return fail(res, 403, 'FORBIDDEN', 'The current password is incorrect.');
+      }
+      await failures.delete(targetEmail);
     }
     const hash = await hashPassword(newPassword);
     await ds.transaction(async (tx) => {

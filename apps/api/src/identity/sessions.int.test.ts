@@ -89,6 +89,19 @@ describe('sessions', () => {
     expect((await meWithCookie(token)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
   });
 
+  it('signing in ends the session the browser already held (rotation), server-side; a failed sign-in ends nothing', async () => {
+    const before = await signIn('oscar@gatehouse.dev');
+    const failed = await post('/auth/sign-in', { email: 'olive@gatehouse.dev', password: 'not-the-password' }, { cookie: `gh_session=${before}` });
+    expect(failed.status).toBe(401);
+    expect((await meWithCookie(before)).data.me.email).toBe('oscar@gatehouse.dev');
+    const res = await post('/auth/sign-in', { email: 'olive@gatehouse.dev', password: DEV_PASSWORD }, { cookie: `gh_session=${before}` });
+    expect(res.status).toBe(200);
+    const after = /^gh_session=([^;]+)/.exec(res.headers.get('set-cookie')!)![1]!;
+    expect(after).not.toBe(before);
+    expect((await meWithCookie(before)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect((await meWithCookie(after)).data.me.email).toBe('olive@gatehouse.dev');
+  });
+
   it('an expired session is refused', async () => {
     const token = await signIn('oscar@gatehouse.dev');
     await api.ds.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE revoked_at IS NULL AND principal_id = (SELECT id FROM principals WHERE email = 'oscar@gatehouse.dev')`);
@@ -161,6 +174,22 @@ describe('passwords', () => {
     expect(admin.status).toBe(200);
     await signIn('rita@gatehouse.dev', 'set-by-the-admin');
     expect((await post('/auth/password', { newPassword: 'whatever-long-enough' })).status).toBe(401);
+  });
+});
+
+describe('password guessing through a session', () => {
+  it('wrong current passwords count against the sign-in limit: the sixth attempt is refused even when right', async () => {
+    const token = await signIn('ada@gatehouse.dev');
+    const hashOf = async () => ((await api.ds.query(`SELECT password_hash FROM principals WHERE email = 'ada@gatehouse.dev'`)) as Array<{ password_hash: string }>)[0]!.password_hash;
+    const hashBefore = await hashOf();
+    for (let i = 0; i < 5; i++) {
+      expect((await post('/auth/password', { currentPassword: `guess-${i}`, newPassword: 'a-new-long-password' }, { cookie: `gh_session=${token}` })).status).toBe(403);
+    }
+    const locked = await post('/auth/password', { currentPassword: DEV_PASSWORD, newPassword: 'a-new-long-password' }, { cookie: `gh_session=${token}` });
+    expect(locked.status).toBe(429);
+    expect(((await locked.json()) as any).error.code).toBe('RATE_LIMITED');
+    expect((await post('/auth/sign-in', { email: 'ada@gatehouse.dev', password: DEV_PASSWORD })).status).toBe(429);
+    expect(await hashOf()).toBe(hashBefore);
   });
 });
 

@@ -2,6 +2,7 @@ import { WorkflowEntity } from '@gatehouse/db';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { createServices } from '../services.js';
+import { INVOICE_APPROVAL_RUNBOOK, SUPPORT_TRIAGE_RUNBOOK } from './demo-runbooks.js';
 import { INVOICE_APPROVAL, SUPPORT_TRIAGE } from './demo-workflows.js';
 import { devPrincipal } from './dev-principals.js';
 
@@ -24,7 +25,7 @@ export async function seedDemoData(ds: DataSource, logger: Pick<Logger, 'warn'>)
     outcome: { statement: 'Customers get a correct first reply faster.', targetMetric: 'median time to first reply under 2h' },
     owners,
   });
-  await s.workflows.propose(owner, 'support-triage', SUPPORT_TRIAGE, 'First version: rules classifier and reviewed replies.');
+  await s.workflows.propose(owner, 'support-triage', SUPPORT_TRIAGE, 'First version: rules classifier and reviewed replies.', SUPPORT_TRIAGE_RUNBOOK);
   await s.workflows.approve(approver, 'support-triage', 1, 'Looks right; boundary excludes refunds.');
   await s.workflows.publish(owner, 'support-triage', 1);
   // Demo data has no shadow history to earn the promotion gate with, and inventing outcomes and
@@ -40,7 +41,7 @@ export async function seedDemoData(ds: DataSource, logger: Pick<Logger, 'warn'>)
     outcome: { statement: 'Invoices are paid on time without duplicate payments.', targetMetric: 'on-time payment rate above 98%' },
     owners,
   });
-  await s.workflows.propose(owner, 'invoice-approval', INVOICE_APPROVAL, 'Shadow pilot.');
+  await s.workflows.propose(owner, 'invoice-approval', INVOICE_APPROVAL, 'Shadow pilot.', INVOICE_APPROVAL_RUNBOOK);
   await s.workflows.approve(approver, 'invoice-approval', 1, null);
   await s.workflows.publish(owner, 'invoice-approval', 1);
 

@@ -1,4 +1,4 @@
-import type { WorkflowDefinition } from '@gatehouse/domain';
+import { raisableExceptionReasons, type WorkflowDefinition } from '@gatehouse/domain';
 import { SUPPORT_TRIAGE } from '../seed/demo-workflows.js';
 import type { TestApi } from './test-api.js';
 
@@ -23,7 +23,7 @@ export const DEFINITION: WorkflowDefinition = SUPPORT_TRIAGE;
 export const VALID_INPUT = { ticketId: 'T-1', customerEmail: 'sam@example.com', message: 'Please refund me' };
 
 export const CREATE_WORKFLOW = `mutation ($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id key rolloutStage paused } }`;
-export const PROPOSE = `mutation ($key: String!, $def: JSONObject!, $note: String) { proposeWorkflowVersion(workflowKey: $key, definition: $def, changeNote: $note) { id version status } }`;
+export const PROPOSE = `mutation ($key: String!, $def: JSONObject!, $note: String, $runbook: String) { proposeWorkflowVersion(workflowKey: $key, definition: $def, changeNote: $note, runbook: $runbook) { id version status } }`;
 export const APPROVE = `mutation ($key: String!, $v: Int!) { approveWorkflowVersion(workflowKey: $key, version: $v) { version status approvedBy { email } } }`;
 export const PUBLISH = `mutation ($key: String!, $v: Int!) { publishWorkflowVersion(workflowKey: $key, version: $v) { key publishedVersion { version status } } }`;
 export const ASSIGN_REVIEWER = `mutation ($key: String!, $p: String!) { assignReviewer(workflowKey: $key, principal: $p) { key reviewers { email } } }`;
@@ -38,7 +38,7 @@ export async function publishedWorkflow(api: TestApi, key: string, definition: W
   await api.ok(KEYS.owner, CREATE_WORKFLOW, {
     input: { key, name: `Workflow ${key}`, outcome: { statement: 'Faster first replies', targetMetric: 'p50 under 2h' }, owners: OWNERS },
   });
-  await api.ok(KEYS.owner, PROPOSE, { key, def: definition });
+  await api.ok(KEYS.owner, PROPOSE, { key, def: definition, runbook: runbookFor(definition) });
   await api.ok(KEYS.approver, APPROVE, { key, v: 1 });
   await api.ok(KEYS.owner, PUBLISH, { key, v: 1 });
   for (const p of reviewers) await api.ok(KEYS.owner, ASSIGN_REVIEWER, { key, p });
@@ -50,4 +50,10 @@ export const REVIEWER_EMAILS = ['rita@gatehouse.dev', 'rafael@gatehouse.dev'] as
 export async function startRun(api: TestApi, key: string, idem: string, input: unknown = VALID_INPUT, apiKey: string = KEYS.integrator): Promise<string> {
   const data = await api.ok<{ startRun: { run: { id: string } } }>(apiKey, START_RUN, { key, input, idem });
   return data.startRun.run.id;
+}
+
+/** A complete runbook for a definition (docs/runbooks.md), so its workflow may go to execute. */
+export function runbookFor(definition: WorkflowDefinition, extra = ''): string {
+  const reasons = raisableExceptionReasons(definition);
+  return ['## Overview', 'What it does.', '## Contacts', 'ops@example.test', ...reasons.flatMap((r) => [`## Exception: ${r}`, `What to do on ${r}.`]), extra].join('\n\n');
 }

@@ -16,7 +16,7 @@ export interface TestApi {
   /** Base URL of the running server (no path). */
   baseUrl: string;
   graphqlUrl: string;
-  /** The API's own connection pool: acts as the application role, like production. */
+  /** The API's own connection pool: logs in as the application's login, like production. */
   ds: DataSource;
   /** The test database as its owner (the superuser), for fixtures the application may not write. */
   ownerUrl: string;
@@ -29,7 +29,7 @@ export interface TestApi {
 /** A real API over real HTTP on a fresh database cloned from the migrated template. */
 export async function startTestApi(options: Pick<AppOptions, 'allowDevelopmentKeys' | 'sessions' | 'oidc'> = {}): Promise<TestApi> {
   const db = await createTestDatabase(inject('gatehousePostgres'));
-  const ds = createDataSource({ url: db.url, poolSize: 8, role: APP_DATABASE_ROLE });
+  const ds = createDataSource({ url: db.appUrl, poolSize: 8, role: APP_DATABASE_ROLE });
   await ds.initialize();
   const app = await createApp({ dataSource: ds, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ...options });
   const address = await app.listen(0, '127.0.0.1');

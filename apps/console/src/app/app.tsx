@@ -21,6 +21,7 @@ const ExceptionQueuePage = screen(() => import('../features/exceptions/component
 const ApprovalsPage = screen(() => import('../features/approvals/components/approvals-page.js'), 'ApprovalsPage');
 const RunExplorerPage = screen(() => import('../features/runs/components/run-explorer-page.js'), 'RunExplorerPage');
 const RunPage = screen(() => import('../features/runs/components/run-page.js'), 'RunPage');
+const DecisionRecordPage = screen(() => import('../features/runs/components/decision-record-page.js'), 'DecisionRecordPage');
 const WorkflowsPage = screen(() => import('../features/workflows/components/workflows-page.js'), 'WorkflowsPage');
 const WorkflowPage = screen(() => import('../features/workflows/components/workflow-page.js'), 'WorkflowPage');
 const MetricsPage = screen(() => import('../features/metrics/components/metrics-page.js'), 'MetricsPage');
@@ -99,6 +100,7 @@ export function App() {
             <Route path="/approvals/:approvalId" element={<ApprovalsPage />} />
             <Route path="/runs" element={<RunExplorerPage />} />
             <Route path="/runs/:runId" element={<RunPage />} />
+            <Route path="/runs/:runId/record" element={<DecisionRecordPage />} />
             <Route path="/workflows" element={<WorkflowsPage />} />
             <Route path="/workflows/:workflowKey" element={<WorkflowPage />} />
             <Route path="/metrics" element={<MetricsPage />} />

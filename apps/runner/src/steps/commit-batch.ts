@@ -1,4 +1,4 @@
-import { ApprovalEntity, auditInputFor, appendAuditEvents, ExceptionItemEntity, fromApproval, fromExceptionItem, fromHandOff, HandOffEntity, insertEntity, inTransaction, OUTBOX_CHANNEL, type Tx } from '@gatehouse/db';
+import { ApprovalEntity, auditInputFor, appendAuditEvents, ExceptionItemEntity, fromApproval, fromExceptionItem, fromHandOff, HandOffEntity, insertEntity, inTransaction, OUTBOX_CHANNEL, type AppendAuditEventInput, type Tx } from '@gatehouse/db';
 import { AGENT_SCOPE_PATH_ROOTS, attemptStatusFor, GATE_OUTPUT_PATH_ROOTS, handOffFromException, redactStepTrace, isAuditedEvent, progressRun, STEP_DISPATCH_TOPIC, stepDispatchMessage, type DomainEvent, type Run, type StepDispatch } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -47,7 +47,8 @@ export function commitBatch(ds: DataSource, executions: Execution[], parked: Par
 
     const fresh = executions.filter((e) => unchanged(e.run));
     const runs: Run[] = [];
-    const events: DomainEvent[] = [];
+    // Built per run: its version's privacy policy redacts the events' payloads (auditInputFor).
+    const events: AppendAuditEventInput[] = [];
     const outbox: Array<{ topic: string; key: string; payload: unknown; availableAt: Date }> = [];
     const approvals: ApprovalEntity[] = [];
     const exceptions: ExceptionItemEntity[] = [];
@@ -57,7 +58,8 @@ export function commitBatch(ds: DataSource, executions: Execution[], parked: Par
     for (const e of fresh) {
       const progress = progressRun({ run: e.run, definition: e.definition, stepId: e.step.id, tryNo: e.tryNo, outcome: e.outcome, now, newId: randomUUID, effectKey: e.effectKey });
       runs.push(progress.run);
-      events.push(...progress.events.filter(isAuditedEvent));
+      const audit = (evs: readonly DomainEvent[]) => events.push(...evs.map((ev) => auditInputFor(null, ev, now, e.definition.privacy)));
+      audit(progress.events.filter(isAuditedEvent));
       if (progress.next) outbox.push({ topic: STEP_DISPATCH_TOPIC, key: e.run.id, payload: stepDispatchMessage(progress.next.dispatch), availableAt: progress.next.availableAt });
       if (progress.approval) approvals.push(fromApproval(progress.approval));
       if (progress.exception) exceptions.push(fromExceptionItem(progress.exception));
@@ -65,7 +67,7 @@ export function commitBatch(ds: DataSource, executions: Execution[], parked: Par
       const handOff = progress.exception ? handOffFromException(progress.exception, randomUUID(), now) : null;
       if (handOff) {
         handOffs.push(fromHandOff(handOff.state));
-        events.push(...handOff.events);
+        audit(handOff.events);
       }
       if (progress.deadLetterReason) {
         const payload = JSON.stringify(e.dispatch);
@@ -89,7 +91,7 @@ export function commitBatch(ds: DataSource, executions: Execution[], parked: Par
       );
     }
     // Last, so the audit chain's lock is held for as short a time as possible.
-    await appendAuditEvents(tx, events.map((ev) => auditInputFor(null, ev, now)));
+    await appendAuditEvents(tx, events);
     return { committed: fresh.length, stale: executions.length - fresh.length, parked: parked.length };
   });
 }

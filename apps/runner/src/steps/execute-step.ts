@@ -75,6 +75,8 @@ export async function executeStep(io: StepIo, input: ExecuteInput): Promise<Exec
       return finish(fromExecutor(result, () => checkConfidence(definition, plan.step, result.ok ? result.output : null)), result.trace, plan.scope as unknown as JsonValue);
     }
     case 'send_action': {
+      // The domain never plans a send for these; a second wall where the request would leave.
+      if (run.championRunId || run.mode === 'shadow') throw new Error(`Invariant: run ${run.id} (${run.championRunId ? 'challenger' : 'shadow'}) must never send an action`);
       const idempotencyKey = actionIdempotencyKey(dispatch, attempt, input.prior.effectKeys.get(step.id) ?? null);
       const result = await io.sendAction({ step: plan.step, args: plan.args, runId: run.id, idempotencyKey });
       return finish(fromExecutor(result, () => null), result.trace, plan.args, idempotencyKey);

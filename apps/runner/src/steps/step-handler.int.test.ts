@@ -97,6 +97,24 @@ describe('step handler', () => {
     expect(await auditActions(ds, runId)).toContain('action.would_have_executed');
   });
 
+  // Audit rows are never purged: a shadow action's arguments reach them redacted (docs/security.md, "Privacy").
+  it("audits a shadow action's arguments redacted by the version's paths and the detectors", async () => {
+    const classify = { id: 'classify', kind: 'rules' as const, field: '/message', rules: [{ label: 'refund', pattern: 'refund', flags: 'i', confidence: 0.9 }], defaultLabel: 'other', defaultConfidence: 0.3, template: 'Re: {{input.message}}' };
+    const base = definition('customer_impacting');
+    const wf = await seedWorkflow(ds, key(), { ...base, steps: [classify, ...base.steps.slice(1)], privacy: { redactPaths: ['$.label'], detectors: [] } }, 'shadow');
+    const runId = await startRun(ds, wf, { message: 'refund to ada@example.com, or call +44 20 7946 0958' });
+    await drain(ds, handler);
+    const [event] = (await ds.query(`SELECT data FROM audit_events WHERE action = 'action.would_have_executed' AND subject_id = $1`, [runId])) as Array<{ data: Record<string, any> }>;
+    // The trace follows the version's policy (detectors off here, so it keeps the address: retention purges it);
+    // the audit row gets every detector, because nothing ever purges it.
+    const act = (await attempts(ds, runId)).find((a) => a.step_id === 'act')!;
+    expect(act.output).toMatchObject({ wouldHaveExecuted: { args: { label: 'refund', draft: 'Re: refund to ada@example.com, or call +44 20 7946 0958' } } });
+    expect(event!.data.args).toEqual({ label: '[REDACTED:path]', confidence: 0.9, matched: 'refund', draft: 'Re: refund to [REDACTED:email], or call [REDACTED:phone]' });
+    expect(event!.data.redactions).toMatchObject({ total: 3, paths: ['$.label'], detectors: [{ detector: 'email', count: 1 }, { detector: 'phone', count: 1 }] });
+    const trail = JSON.stringify(await ds.query(`SELECT data FROM audit_events WHERE subject_id = $1 OR $1 = ANY(scope_ids)`, [runId]));
+    expect(trail).not.toMatch(/ada@example|7946/);
+  });
+
   it('gates every action in draft mode and sends the edited arguments after approval', async () => {
     const wf = await seedWorkflow(ds, key(), definition('reversible'), 'draft');
     const runId = await startRun(ds, wf, { message: 'refund' });

@@ -70,6 +70,10 @@ export class RunEntity {
   @Column({ type: 'timestamptz', name: 'reopened_at', nullable: true })
   reopenedAt: Date | null;
 
+  /** On a challenger run: the live (champion) run it shadows. Null on every live run. */
+  @Column({ type: 'uuid', name: 'champion_run_id', nullable: true })
+  championRunId: string | null;
+
   /** When retention cleared this row's payload columns (docs/security.md); null while they are kept. */
   @Column({ type: 'timestamptz', name: 'payload_purged_at', nullable: true })
   payloadPurgedAt: Date | null;

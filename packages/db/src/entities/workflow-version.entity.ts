@@ -19,6 +19,10 @@ export class WorkflowVersionEntity {
   @Column({ type: 'jsonb' })
   definition: Record<string, unknown>;
 
+  /** The reviewers' runbook (Markdown), versioned with the definition. */
+  @Column({ type: 'text', nullable: true })
+  runbook: string | null;
+
   @Column({ type: 'text', name: 'change_note', default: '' })
   changeNote: string;
 

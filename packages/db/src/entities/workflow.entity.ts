@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { numericToNumber } from './column-transformers.js';
 
 /** A workflow: its owners, rollout stage, kill switch and published version. Table `workflows`. */
 @Entity({ name: 'workflows' })
@@ -43,6 +44,20 @@ export class WorkflowEntity {
 
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   evaluation: Record<string, unknown>;
+
+  /** The approved version shadowing a share of live runs (champion / challenger); null when none. */
+  @Column({ type: 'uuid', name: 'challenger_version_id', nullable: true })
+  challengerVersionId: string | null;
+
+  /** Percent (0–100) of live runs the challenger shadows. */
+  @Column({ type: 'numeric', name: 'challenger_share', precision: 5, scale: 2, nullable: true, transformer: numericToNumber })
+  challengerShare: number | null;
+
+  @Column({ type: 'uuid', name: 'challenger_attached_by', nullable: true })
+  challengerAttachedBy: string | null;
+
+  @Column({ type: 'timestamptz', name: 'challenger_attached_at', nullable: true })
+  challengerAttachedAt: Date | null;
 
   @Column({ type: 'uuid', name: 'created_by' })
   createdBy: string;

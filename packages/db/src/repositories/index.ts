@@ -1,6 +1,7 @@
 // Entity ↔ domain mapping and the load → domain → save building blocks shared by the API
 // and the runner. Business rules stay in @gatehouse/domain; these only persist its results.
 export * from './authorization.js';
+export * from './challenger-pairs.js';
 export * from './cost-alerts.js';
 export * from './dispatch.js';
 export * from './evaluation.js';

@@ -46,6 +46,7 @@ export function toRun(e: RunEntity): Run {
     finishedAt: e.finishedAt,
     updatedAt: e.updatedAt,
     payloadPurgedAt: e.payloadPurgedAt ?? null,
+    championRunId: e.championRunId ?? null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { appendAuditEvents, type AppendAuditEventInput } from '../audit/audit-log.js';
-import { SYSTEM_ACTOR_ROLE, type Actor, type DomainEvent } from '@gatehouse/domain';
+import { redactAuditData, SYSTEM_ACTOR_ROLE, type Actor, type DomainEvent, type PrivacyPolicy } from '@gatehouse/domain';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 
@@ -34,14 +34,19 @@ export async function inTransaction<T>(ds: DataSource, work: (tx: Tx) => Promise
 /**
  * Writes one audit event per domain event, inside the caller's transaction, so a state change
  * and its audit record commit together. Related ids (workflow, run) become scope ids so a
- * run's or workflow's trail includes events about its approvals and exceptions.
+ * run's or workflow's trail includes events about its approvals and exceptions. `privacy`: the
+ * workflow version's policy, when the events are about one run (see auditInputFor).
  */
-export async function recordEvents(tx: Tx, actor: Actor | null, events: readonly DomainEvent[]): Promise<void> {
-  await appendAuditEvents(tx, events.map((event) => auditInputFor(actor, event)));
+export async function recordEvents(tx: Tx, actor: Actor | null, events: readonly DomainEvent[], privacy?: PrivacyPolicy): Promise<void> {
+  await appendAuditEvents(tx, events.map((event) => auditInputFor(actor, event, undefined, privacy)));
 }
 
-/** The audit record of a domain event; related ids become scope ids. */
-export function auditInputFor(actor: Actor | null, event: DomainEvent, occurredAt?: Date): AppendAuditEventInput {
+/**
+ * The audit record of a domain event; related ids become scope ids. This is the one place
+ * domain events become audit rows, which are never purged: payloads and free text in the data
+ * are redacted here (redactAuditData: the version's `privacy` paths when given, every detector).
+ */
+export function auditInputFor(actor: Actor | null, event: DomainEvent, occurredAt?: Date, privacy?: PrivacyPolicy): AppendAuditEventInput {
   const scopeIds = new Set<string>();
   for (const key of ['workflowId', 'runId'] as const) {
     const value = event.data[key];
@@ -54,7 +59,7 @@ export function auditInputFor(actor: Actor | null, event: DomainEvent, occurredA
     subjectType: event.subjectType,
     subjectId: event.subjectId,
     scopeIds: [...scopeIds],
-    data: event.data,
+    data: redactAuditData(event.data, privacy).data,
     ...(occurredAt ? { occurredAt } : {}),
   };
 }

@@ -19,6 +19,10 @@ export function toWorkflow(e: WorkflowEntity): Workflow {
     publishedVersionId: e.publishedVersionId,
     // Stored policies are complete; defaults fill keys a later version of the policy adds.
     evaluation: { ...DEFAULT_EVALUATION_POLICY, ...(e.evaluation as Partial<EvaluationPolicy>) },
+    challenger:
+      e.challengerVersionId && e.challengerShare !== null && e.challengerAttachedAt
+        ? { versionId: e.challengerVersionId, sharePercent: e.challengerShare, attachedBy: e.challengerAttachedBy ?? '', attachedAt: e.challengerAttachedAt }
+        : null,
     createdBy: e.createdBy,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
@@ -40,6 +44,10 @@ export function fromWorkflow(w: Workflow): WorkflowEntity {
     pausedReason: w.pausedReason,
     publishedVersionId: w.publishedVersionId,
     evaluation: w.evaluation,
+    challengerVersionId: w.challenger?.versionId ?? null,
+    challengerShare: w.challenger?.sharePercent ?? null,
+    challengerAttachedBy: w.challenger?.attachedBy ?? null,
+    challengerAttachedAt: w.challenger?.attachedAt ?? null,
     createdBy: w.createdBy,
     createdAt: w.createdAt,
     updatedAt: w.updatedAt,
@@ -53,6 +61,7 @@ export function toVersion(e: WorkflowVersionEntity): WorkflowVersion {
     version: e.version,
     status: e.status as VersionStatus,
     definition: e.definition as unknown as WorkflowDefinition,
+    runbook: e.runbook ?? null,
     changeNote: e.changeNote,
     authorId: e.authorId,
     approvedBy: e.approvedBy,
@@ -73,6 +82,7 @@ export function fromVersion(v: WorkflowVersion): WorkflowVersionEntity {
     version: v.version,
     status: v.status,
     definition: v.definition,
+    runbook: v.runbook,
     changeNote: v.changeNote,
     authorId: v.authorId,
     approvedBy: v.approvedBy,

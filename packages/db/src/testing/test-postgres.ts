@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { type DataSource } from 'typeorm';
+import { derivedAppLoginUrl, prepareAppLogin } from '../app-login.js';
 import { createDataSource, runMigrations } from '../data-source.js';
 import { startEmbeddedPostgres } from '../embedded-postgres.js';
 
@@ -35,7 +36,13 @@ export interface StartTestPostgresOptions {
 
 export interface TestDatabase {
   name: string;
+  /** As the server's administrator, who owns the schema: for fixtures the application may not write. */
   url: string;
+  /**
+   * As the application logs in (the derived `gatehouse_api` login, only gatehouse_app's rights):
+   * what the API's and the runner's pools use.
+   */
+  appUrl: string;
   /** Drops the database, closing any connection still open to it. */
   drop(): Promise<void>;
 }
@@ -89,6 +96,9 @@ export async function startTestPostgres(options: StartTestPostgresOptions = {}):
     await ds.initialize();
     try {
       await runMigrations(ds);
+      // The application's login (cluster-wide, like the API creates it at start): test databases
+      // cloned from the template are reached through it at `appUrl`.
+      await prepareAppLogin(ds, { databaseUrl: withDatabase(adminUrl, templateName), production: false });
       await options.seed?.(ds);
     } finally {
       await ds.destroy();
@@ -122,9 +132,11 @@ export async function createTestDatabase(
   const name = `t_${randomBytes(8).toString('hex')}`;
   const template = options.empty ? '' : ` TEMPLATE ${quoteIdent(context.templateName)}`;
   await adminQuery(context.adminUrl, `CREATE DATABASE ${quoteIdent(name)}${template}`);
+  const url = withDatabase(context.adminUrl, name);
   return {
     name,
-    url: withDatabase(context.adminUrl, name),
+    url,
+    appUrl: derivedAppLoginUrl(url),
     drop: () => dropDatabase(context.adminUrl, name),
   };
 }

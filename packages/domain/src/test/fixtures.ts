@@ -144,6 +144,7 @@ export function makeVersion(overrides: Partial<WorkflowVersion> = {}): WorkflowV
     version: 1,
     status: 'draft',
     definition: fullDefinition(),
+    runbook: null,
     changeNote: 'first version',
     authorId: actors.author.id,
     approvedBy: null,
@@ -222,4 +223,17 @@ export function expectDomainError(fn: () => unknown, code: DomainErrorCode): Dom
   const error = thrown as DomainError;
   expect(error.code).toBe(code);
   return error;
+}
+
+/** A runbook with Overview, Contacts and one section per given exception reason. */
+export function runbookFor(reasons: readonly string[], extra = ''): string {
+  return [
+    '# Support triage runbook',
+    '## Overview',
+    'Classifies support email and drafts replies.',
+    '## Contacts',
+    '- Operational owner: ops@example.test',
+    ...reasons.flatMap((r) => [`## Exception: ${r}`, `Check the run's input, then retry or hand off (${r}).`]),
+    extra,
+  ].join('\n\n');
 }

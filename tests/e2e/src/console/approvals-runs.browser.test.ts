@@ -1,34 +1,23 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumUnavailableReason, launchChromium, openConsole, saveScreenshot, seriousA11yViolations } from '../harness/browser.js';
-import { type Platform, startPlatform } from '../harness/platform.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { openConsole, saveScreenshot, seriousA11yViolations } from '../harness/browser.js';
+import { describeInChromium } from '../harness/chromium-suite.js';
 
 /*
  * The approvals inbox and the run explorer/trace in real Chromium against the real API, runner,
  * PostgreSQL and demo action receiver: a reviewer's approval makes the action fire, an edit is
  * shown as a diff against the AI draft before it is sent, a viewer gets no controls.
  */
-const unavailable = chromiumUnavailableReason();
-if (unavailable) console.warn(`Skipping the approvals and runs browser tests: ${unavailable}.`);
 
 interface RunRef {
   id: string;
   status: string;
 }
 
-describe.skipIf(unavailable !== null)('approvals inbox and run trace in Chromium', () => {
-  let platform: Platform;
-  let browser: Browser;
-  beforeAll(async () => {
-    [platform, browser] = await Promise.all([startPlatform(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-  });
+describeInChromium('approvals inbox and run trace in Chromium', (suite) => {
 
   async function runByRef(ref: string): Promise<RunRef> {
-    const data = await platform.gql<{ runs: { edges: { node: RunRef }[] } }>(
+    const data = await suite.platform.gql<{ runs: { edges: { node: RunRef }[] } }>(
       'gh_dev_viewer',
       `query ($ref: String) { runs(filter: { externalRef: $ref }) { edges { node { id status } } } }`,
       { ref },
@@ -53,7 +42,7 @@ describe.skipIf(unavailable !== null)('approvals inbox and run trace in Chromium
   }
 
   it('a reviewer approves T-1001 with a reason; the run completes and the demo receiver takes the action', async () => {
-    const { page, errors } = await openConsole(browser, platform.consoleUrl, 'gh_dev_reviewer');
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_reviewer');
     await page.goto('/approvals');
     const table = page.getByRole('table', { name: /Pending approvals/ });
     await expect.poll(() => table.getByRole('row').filter({ hasText: 'T-1001' }).count()).toBe(1);
@@ -64,6 +53,8 @@ describe.skipIf(unavailable !== null)('approvals inbox and run trace in Chromium
     const detail = await openApprovalFor(page, 'T-1001');
     expect(await detail.getByRole('heading', { level: 2 }).textContent()).toContain('send_reply');
     expect(await detail.getByRole('figure', { name: 'AI draft (proposed arguments)' }).textContent()).toContain('refund');
+    // The seeded runbook's section for the gated step, beside the decision.
+    expect(await detail.getByRole('region', { name: 'Runbook: Approval: reply' }).textContent()).toContain('never that the money is on its way');
     await saveScreenshot(page, 'approval-detail');
     expect(await seriousA11yViolations(page)).toEqual([]);
 
@@ -74,19 +65,19 @@ describe.skipIf(unavailable !== null)('approvals inbox and run trace in Chromium
     await expect.poll(() => page.getByText('Approved. The run continues with the proposed action.').count()).toBe(1);
 
     await expect.poll(async () => (await runByRef('T-1001')).status, { timeout: 30_000, interval: 300 }).toBe('completed');
-    await expect.poll(() => platform.output(), { timeout: 15_000 }).toContain(`[demo-actions] send_reply for run ${run.id}`);
+    await expect.poll(() => suite.platform.output(), { timeout: 15_000 }).toContain(`[demo-actions] send_reply for run ${run.id}`);
     expect(errors).toEqual([]);
   });
 
   it('edit-and-approve on T-1003 shows the edit as a diff against the draft before it is sent; the run completes', async () => {
-    const { page, errors } = await openConsole(browser, platform.consoleUrl, 'gh_dev_reviewer');
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_reviewer');
     const detail = await openApprovalFor(page, 'T-1003');
     await detail.getByLabel('Edit, then approve').check();
     const editor = detail.getByLabel('Edited proposal (JSON)');
     const draft = JSON.parse(await editor.inputValue()) as Record<string, unknown>;
     expect(draft).toMatchObject({ label: 'outage', draft: expect.stringContaining('T-1003') });
 
-    // Invalid JSON is caught in the browser.
+    // Invalid JSON is caught in the suite.browser.
     await editor.fill('{ "label": ');
     await expect.poll(() => detail.getByText(/^Not valid JSON/).count()).toBe(1);
 
@@ -107,12 +98,12 @@ describe.skipIf(unavailable !== null)('approvals inbox and run trace in Chromium
 
     const run = await runByRef('T-1003');
     await expect.poll(async () => (await runByRef('T-1003')).status, { timeout: 30_000, interval: 300 }).toBe('completed');
-    await expect.poll(() => platform.output(), { timeout: 15_000 }).toContain(`[demo-actions] send_reply for run ${run.id}`);
+    await expect.poll(() => suite.platform.output(), { timeout: 15_000 }).toContain(`[demo-actions] send_reply for run ${run.id}`);
     expect(errors).toEqual([]);
   });
 
   it('a viewer reads the inbox and a run but has no approve, reject or cancel controls', async () => {
-    const { page, errors } = await openConsole(browser, platform.consoleUrl, 'gh_dev_viewer');
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_viewer');
     const detail = await openApprovalFor(page, 'T-1001', '/approvals?status=all');
     await roleKnown(page);
     expect(await detail.getByRole('figure', { name: 'AI draft (proposed arguments)' }).count()).toBe(1);
@@ -128,7 +119,7 @@ describe.skipIf(unavailable !== null)('approvals inbox and run trace in Chromium
   });
 
   it('the run explorer finds T-1002 by reference; its trace shows four steps with provider and latency, and audit events', async () => {
-    const { page, errors } = await openConsole(browser, platform.consoleUrl, 'gh_dev_reviewer');
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_reviewer');
     await page.goto('/runs');
     await expect.poll(() => page.getByRole('table', { name: /Runs, newest first/ }).getByRole('row').count()).toBeGreaterThan(7);
     await saveScreenshot(page, 'runs');

@@ -1,15 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumUnavailableReason, launchChromium, openConsole, saveScreenshot, seriousA11yViolations } from '../harness/browser.js';
-import { type Platform, startPlatform } from '../harness/platform.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { openConsole, saveScreenshot, seriousA11yViolations } from '../harness/browser.js';
+import { describeInChromium } from '../harness/chromium-suite.js';
 
 /*
  * The exception queue in real Chromium against the real API, runner and PostgreSQL: a reviewer
  * works the seeded T-1004 exception by keyboard until its run completes; a second reviewer
  * sees who holds an item instead of overwriting the claim; a viewer reads without controls.
  */
-const unavailable = chromiumUnavailableReason();
-if (unavailable) console.warn(`Skipping the exception queue browser tests: ${unavailable}.`);
 
 interface RunNode {
   id: string;
@@ -30,25 +28,15 @@ async function poll<T>(what: string, read: () => Promise<T>, done: (value: T) =>
   throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
 }
 
-describe.skipIf(unavailable !== null)('exception queue in Chromium', () => {
-  let platform: Platform;
-  let browser: Browser;
+describeInChromium('exception queue in Chromium', (suite) => {
   const runByRef = async (ref: string): Promise<RunNode | null> =>
-    (await platform.gql<{ runs: { edges: Array<{ node: RunNode }> } }>('gh_dev_viewer', RUN_BY_REF, { ref })).runs.edges[0]?.node ?? null;
-
-  beforeAll(async () => {
-    [platform, browser] = await Promise.all([startPlatform(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-  });
+    (await suite.platform.gql<{ runs: { edges: Array<{ node: RunNode }> } }>('gh_dev_viewer', RUN_BY_REF, { ref })).runs.edges[0]?.node ?? null;
 
   /** The item label of the row the keyboard selection is on. */
   const selectedRef = (page: Page) => page.locator('tbody tr[aria-current="true"] a').textContent({ timeout: 1000 }).catch(() => null);
 
   it('a reviewer selects T-1004 by keyboard, claims it with c, edits the output with e and continues; the run completes', async () => {
-    const { page, errors } = await openConsole(browser, platform.consoleUrl, 'gh_dev_reviewer');
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_reviewer');
     await page.goto('/exceptions');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Exception queue');
     await page.getByRole('link', { name: 'T-1004' }).waitFor();
@@ -67,6 +55,10 @@ describe.skipIf(unavailable !== null)('exception queue in Chromium', () => {
     await page.getByRole('heading', { level: 2, name: /T-1004/ }).waitFor();
     expect(new URL(page.url()).pathname).toMatch(/^\/exceptions\/[0-9a-f-]{36}$/);
     await expect.poll(() => page.getByTestId('exception-holder').textContent()).toBe('Unclaimed');
+    // Beside the item: the seeded runbook's section for its reason, from the run's version.
+    const runbook = page.getByRole('region', { name: 'Runbook: Exception: low_confidence' });
+    await runbook.waitFor();
+    expect(await runbook.getByRole('listitem').first().textContent()).toMatch(/clearly is a refund, outage or how-to question/);
 
     await page.keyboard.press('c');
     await expect.poll(() => page.getByTestId('exception-holder').textContent()).toBe('Claimed by you');
@@ -96,21 +88,21 @@ describe.skipIf(unavailable !== null)('exception queue in Chromium', () => {
     expect(['waiting_approval', 'completed']).toContain(afterOverride!.status);
     if (afterOverride!.status === 'waiting_approval') {
       const pending = afterOverride!.approvals.find((a) => a.status === 'pending')!;
-      await platform.gql('gh_dev_reviewer2', `mutation ($id: ID!) { decideApproval(approvalId: $id, decision: approve, reason: "Reply is fine") { status } }`, { id: pending.id });
+      await suite.platform.gql('gh_dev_reviewer2', `mutation ($id: ID!) { decideApproval(approvalId: $id, decision: approve, reason: "Reply is fine") { status } }`, { id: pending.id });
     }
     const finished = await poll('T-1004 to complete', () => runByRef('T-1004'), (r) => r?.status === 'completed' || r?.status === 'failed', 45_000);
     expect(finished!.status).toBe('completed');
-    expect(platform.output()).toContain(`for run ${finished!.id}`);
+    expect(suite.platform.output()).toContain(`for run ${finished!.id}`);
     expect(errors).toEqual([]);
   });
 
   it('a second reviewer trying to claim an item Rita holds sees the conflict naming her', async () => {
-    await platform.gql('gh_dev_integrator', `mutation { startRun(workflowKey: "support-triage", idempotencyKey: "e2e-T-2001", externalRef: "T-2001", input: { ticketId: "T-2001", customerEmail: "jo@example.com", message: "Something strange with my profile." }) { run { id } } }`);
+    await suite.platform.gql('gh_dev_integrator', `mutation { startRun(workflowKey: "support-triage", idempotencyKey: "e2e-T-2001", externalRef: "T-2001", input: { ticketId: "T-2001", customerEmail: "jo@example.com", message: "Something strange with my profile." }) { run { id } } }`);
     const run = await poll('T-2001 to reach the exception queue', () => runByRef('T-2001'), (r) => r?.status === 'in_exception');
     const exceptionId = run!.exceptions[0]!.id;
-    await platform.gql('gh_dev_reviewer', `mutation ($id: ID!) { claimException(exceptionId: $id) { id } }`, { id: exceptionId });
+    await suite.platform.gql('gh_dev_reviewer', `mutation ($id: ID!) { claimException(exceptionId: $id) { id } }`, { id: exceptionId });
 
-    const { page, errors } = await openConsole(browser, platform.consoleUrl, 'gh_dev_reviewer2');
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_reviewer2');
     await page.goto(`/exceptions/${exceptionId}`);
     await page.getByRole('heading', { level: 2, name: /T-2001/ }).waitFor();
     await expect.poll(() => page.getByTestId('exception-holder').textContent()).toBe('Claimed by Rita Reviewer');
@@ -120,13 +112,13 @@ describe.skipIf(unavailable !== null)('exception queue in Chromium', () => {
     expect(await alert.textContent()).toContain('Claimed by Rita Reviewer');
     // The resolve actions say why they are unavailable; the claim stayed Rita's.
     expect(await page.getByRole('button', { name: /Retry step/ }).getAttribute('aria-disabled')).toBe('true');
-    const after = await platform.gql<{ exception: { assignee: { email: string } } }>('gh_dev_viewer', `query ($id: ID!) { exception(id: $id) { assignee { email } } }`, { id: exceptionId });
+    const after = await suite.platform.gql<{ exception: { assignee: { email: string } } }>('gh_dev_viewer', `query ($id: ID!) { exception(id: $id) { assignee { email } } }`, { id: exceptionId });
     expect(after.exception.assignee.email).toBe('rita@gatehouse.dev');
     expect(errors).toEqual([]);
   });
 
   it('a viewer reads the queue and an item but has no claim or resolve controls', async () => {
-    const { page, errors } = await openConsole(browser, platform.consoleUrl, 'gh_dev_viewer');
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_viewer');
     await page.goto('/exceptions?assignee=any');
     await page.getByRole('link', { name: 'T-2001' }).click();
     await page.getByRole('heading', { level: 2, name: /T-2001/ }).waitFor();

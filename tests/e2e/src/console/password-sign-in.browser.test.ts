@@ -1,25 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumUnavailableReason, launchChromium, openConsole } from '../harness/browser.js';
-import { type Platform, startPlatform } from '../harness/platform.js';
+import { expect, it } from 'vitest';
+import { openConsole } from '../harness/browser.js';
+import { describeInChromium } from '../harness/chromium-suite.js';
 
 /* Password sign-in in real Chromium: the API sets the httpOnly session cookie, the console uses it. */
-const unavailable = chromiumUnavailableReason();
-if (unavailable) console.warn(`Skipping the password sign-in browser test: ${unavailable}.`);
 
-describe.skipIf(unavailable !== null)('password sign-in in Chromium', () => {
-  let platform: Platform;
-  let browser: Browser;
-  beforeAll(async () => {
-    [platform, browser] = await Promise.all([startPlatform(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-  });
+describeInChromium('password sign-in in Chromium', (suite) => {
 
   it('a reviewer signs in with email and password and sees the exception queue; the cookie is httpOnly; sign-out ends it', async () => {
-    const { page, errors } = await openConsole(browser, platform.consoleUrl, null);
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, null);
     await page.goto('/');
     const form = page.getByRole('form', { name: 'Sign in with password' });
     await form.getByLabel('Email').fill('rita@gatehouse.dev');

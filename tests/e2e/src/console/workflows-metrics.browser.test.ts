@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumUnavailableReason, launchChromium, openConsole, saveScreenshot, seriousA11yViolations } from '../harness/browser.js';
-import { type Platform, startPlatform } from '../harness/platform.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { openConsole, saveScreenshot, seriousA11yViolations } from '../harness/browser.js';
+import { describeInChromium } from '../harness/chromium-suite.js';
 
 /*
  * Workflows and metrics in real Chromium against the real API, runner and PostgreSQL: leadership
@@ -9,8 +9,6 @@ import { type Platform, startPlatform } from '../harness/platform.js';
  * compares it, and pauses and resumes the workflow through the confirmation; the shadow
  * workflow's promotion shows its measured agreement and what is missing; a viewer cannot act.
  */
-const unavailable = chromiumUnavailableReason();
-if (unavailable) console.warn(`Skipping the workflows and metrics browser tests: ${unavailable}.`);
 
 const WORKFLOW = `query ($key: String!) { workflow(key: $key) { paused pausedReason versions { version status definition } } }`;
 interface WorkflowState {
@@ -42,21 +40,11 @@ async function actionButtons(page: Page): Promise<string[]> {
   return labels.filter((l) => ACTION_BUTTONS.test(l.trim()));
 }
 
-describe.skipIf(unavailable !== null)('workflows and metrics in Chromium', () => {
-  let platform: Platform;
-  let browser: Browser;
-  const workflowState = (key: string) => platform.gql<WorkflowState>('gh_dev_viewer', WORKFLOW, { key });
-
-  beforeAll(async () => {
-    [platform, browser] = await Promise.all([startPlatform(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-  });
+describeInChromium('workflows and metrics in Chromium', (suite) => {
+  const workflowState = (key: string) => suite.platform.gql<WorkflowState>('gh_dev_viewer', WORKFLOW, { key });
 
   it('leadership: the metrics page draws every chart from the demo data, with sample sizes', async () => {
-    const { page, errors } = await openConsole(browser, platform.consoleUrl, 'gh_dev_viewer');
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_viewer');
     await page.goto('/metrics');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Metrics');
     const runsTile = page.locator('[data-tile="Runs"]');
@@ -100,7 +88,7 @@ describe.skipIf(unavailable !== null)('workflows and metrics in Chromium', () =>
   });
 
   it('an owner reads the clarity points, proposes and compares a version, and pauses and resumes support-triage', async () => {
-    const { page, errors } = await openConsole(browser, platform.consoleUrl, 'gh_dev_owner');
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_owner');
     await page.goto('/workflows');
     const row = page.getByRole('row', { name: /Support ticket triage/ });
     await row.waitFor();
@@ -161,7 +149,7 @@ describe.skipIf(unavailable !== null)('workflows and metrics in Chromium', () =>
   });
 
   it('the promotion control of the shadow invoice workflow shows measured agreement and what is missing', async () => {
-    const { page, errors } = await openConsole(browser, platform.consoleUrl, 'gh_dev_owner');
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_owner');
     await page.goto('/workflows/invoice-approval');
     const heading = page.getByRole('heading', { name: /^Promotion to Draft:/ });
     await heading.waitFor();
@@ -183,7 +171,7 @@ describe.skipIf(unavailable !== null)('workflows and metrics in Chromium', () =>
   });
 
   it('a viewer sees workflows and their rollout evidence but no action controls', async () => {
-    const { page, errors } = await openConsole(browser, platform.consoleUrl, 'gh_dev_viewer');
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_viewer');
     await page.goto('/workflows/support-triage');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Support ticket triage');
     await page.getByRole('table', { name: /version/ }).waitFor();
@@ -196,11 +184,11 @@ describe.skipIf(unavailable !== null)('workflows and metrics in Chromium', () =>
     expect(errors).toEqual([]);
   });
   it('the change approver signs off the invoice promotion and the owner records readiness; the panel stops listing them', async () => {
-    const promotionState = () => platform.gql<PromotionState>('gh_dev_viewer', PROMOTION, { key: 'invoice-approval' });
+    const promotionState = () => suite.platform.gql<PromotionState>('gh_dev_viewer', PROMOTION, { key: 'invoice-approval' });
     expect((await promotionState()).workflow.promotionReadiness.signOffState).not.toBe('valid');
 
     // Oscar, the change approver of the demo workflows, signs off the promotion to draft.
-    const approver = await openConsole(browser, platform.consoleUrl, 'gh_dev_approver');
+    const approver = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_approver');
     await approver.page.goto('/workflows/invoice-approval');
     const signOffBlock = approver.page.getByTestId('promotion-sign-off');
     await signOffBlock.getByRole('button', { name: 'Sign off promotion to Draft' }).click();
@@ -218,7 +206,7 @@ describe.skipIf(unavailable !== null)('workflows and metrics in Chromium', () =>
     await approver.page.close();
 
     // Olive, the owner, records a readiness assessment with all six criteria met.
-    const { page, errors } = await openConsole(browser, platform.consoleUrl, 'gh_dev_owner');
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_owner');
     await page.goto('/workflows/invoice-approval');
     const readiness = page.getByTestId('readiness-assessment');
     await readiness.getByTestId('readiness-summary').filter({ hasText: 'No readiness assessment recorded yet.' }).waitFor();

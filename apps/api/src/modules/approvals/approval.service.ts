@@ -1,4 +1,4 @@
-import { applyRunCommand, ApprovalEntity, assertWorkflowScope, fromApproval, insertApprovalDecision, inTransaction, isUuid, loadApprovalDecisions, loadRun, loadWorkflow, recordEvents, toApproval } from '@gatehouse/db';
+import { applyRunCommand, ApprovalEntity, assertWorkflowScope, fromApproval, insertApprovalDecision, inTransaction, isUuid, loadApprovalDecisions, loadRun, loadWorkflow, recordEvents, toApproval, WorkflowVersionEntity } from '@gatehouse/db';
 import {
   DomainError,
   decideApproval,
@@ -10,6 +10,7 @@ import {
   type ApprovalStatus,
   type JsonValue,
   type ScopedWorkflow,
+  type WorkflowDefinition,
   workflowScopeBlocker,
 } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
@@ -63,7 +64,9 @@ export class ApprovalService {
       await tx.save(ApprovalEntity, fromApproval(decided.state));
       await insertApprovalDecision(tx, decided.record);
       const moved = decided.runCommand ? await applyRunCommand(tx, run, decided.runCommand, actor, now, decided.state.id) : { events: [] };
-      await recordEvents(tx, actor, [...decided.events, ...moved.events]);
+      // The edit's diff goes to the audit trail redacted by the run's version's privacy paths.
+      const version = await tx.findOne(WorkflowVersionEntity, { where: { id: run.versionId }, select: { id: true, definition: true } });
+      await recordEvents(tx, actor, [...decided.events, ...moved.events], (version?.definition as unknown as WorkflowDefinition | undefined)?.privacy);
       return decided.state;
     });
   }

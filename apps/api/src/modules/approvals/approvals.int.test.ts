@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateRunForApproval } from '@gatehouse/db';
-import { KEYS, publishedWorkflow, startRun } from '../../test/fixtures.js';
+import { DEFINITION, KEYS, publishedWorkflow, startRun } from '../../test/fixtures.js';
 import { countRows, expectError, holdRowLock, startTestApi, waitForLockWaiters, type TestApi } from '../../test/test-api.js';
 
 const DECIDE = `mutation ($id: ID!, $d: ApprovalDecision!, $reason: String, $edited: JSON) {
@@ -45,6 +45,29 @@ describe('decideApproval', () => {
     expect(data.decideApproval.edited).toEqual(edited);
     expect(data.decideApproval.diff).toEqual([{ op: 'replace', path: '/body', value: edited.body }]);
     expect(data.decideApproval.run.status).toBe('queued');
+  });
+
+  // Audit rows are never purged: personal data in an edit must not reach them (docs/security.md, "Privacy").
+  it('edit_and_approve audits the diff and reason redacted by the version\'s paths and the detectors; the approval keeps the real values', async () => {
+    await publishedWorkflow(api, 'private-triage', { ...DEFINITION, privacy: { redactPaths: ['$.to'], detectors: [] } });
+    const runId = await startRun(api, 'private-triage', 'private-1');
+    const { id: approvalId } = await gateRunForApproval(api.ds, runId, { stepId: 'reply', actionName: 'send_reply', actionClass: 'customer_impacting', proposed: PROPOSED });
+    const edited = { to: 'sam.new@example.com', body: 'Hi Sam, call us on +44 20 7946 0958 or write to help@example.com.' };
+    const data = await api.ok(KEYS.reviewer, DECIDE, { id: approvalId, d: 'edit_and_approve', reason: 'Sam asked for sam.new@example.com', edited });
+    expect(data.decideApproval.edited).toEqual(edited);
+
+    const [event] = await api.ds.query(`SELECT data FROM audit_events WHERE action = 'approval.decided' AND subject_id = $1`, [approvalId]);
+    expect(event.data.diff).toHaveLength(2);
+    expect(event.data.diff).toEqual(
+      expect.arrayContaining([
+        { op: 'replace', path: '/to', value: '[REDACTED:path]' },
+        { op: 'replace', path: '/body', value: 'Hi Sam, call us on [REDACTED:phone] or write to [REDACTED:email].' },
+      ]),
+    );
+    expect(event.data.reason).toBe('Sam asked for [REDACTED:email]');
+    expect(event.data.redactions).toMatchObject({ total: 4, paths: ['$.to'], detectors: [{ detector: 'email', count: 2 }, { detector: 'phone', count: 1 }] });
+    const trail = JSON.stringify(await api.ds.query(`SELECT data FROM audit_events WHERE subject_id = $1 OR $2 = ANY(scope_ids)`, [approvalId, runId]));
+    expect(trail).not.toMatch(/sam\.new@|7946|help@example/);
   });
 
   it('reject cancels the run and needs a reason', async () => {

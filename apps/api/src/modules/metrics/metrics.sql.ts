@@ -1,7 +1,9 @@
 /*
  * The metrics SQL. Every figure is about a cohort: the runs CREATED in [from, to) (of one
  * workflow, or all), each in the bucket of its creation; approvals, exceptions, hand-offs,
- * costs and shadow outcomes count with their run (docs/metrics.md).
+ * costs and shadow outcomes count with their run (docs/metrics.md). Challenger runs
+ * (champion_run_id set) shadow live runs and are measured by the challenger comparison instead,
+ * so no figure here counts them.
  *
  * How it is served fast (docs/metrics.md, "How the figures are served"):
  * - metrics_hourly holds, per (workflow, hour of creation), every figure that does not depend
@@ -168,7 +170,7 @@ cohort AS MATERIALIZED (
     FROM dirty d
    CROSS JOIN LATERAL (
      SELECT ${COHORT_COLUMNS} FROM runs r
-      WHERE r.workflow_id = d.workflow_id AND r.created_at >= d.hour AND r.created_at < d.hour + interval '1 hour'
+      WHERE r.workflow_id = d.workflow_id AND r.created_at >= d.hour AND r.created_at < d.hour + interval '1 hour' AND r.champion_run_id IS NULL
       OFFSET 0) r
 ),
 ${LIVE_FIGURES},
@@ -232,6 +234,7 @@ cohort AS MATERIALIZED (
    CROSS JOIN LATERAL (
      SELECT ${COHORT_COLUMNS} FROM runs r
       WHERE r.created_at >= g.lo AND r.created_at < g.hi AND ($4::uuid IS NULL OR r.workflow_id = $4) AND (g.workflow_id IS NULL OR r.workflow_id = g.workflow_id)
+        AND r.champion_run_id IS NULL
       OFFSET 0) r
 ),
 ${LIVE_FIGURES},
@@ -284,7 +287,7 @@ SELECT * FROM buckets`;
 /** Runs created in [$1, $2) and their cost (for the cost drift alerts: a short window, read from the raw tables). */
 export const PERIOD_COST_SQL = `
 WITH period AS MATERIALIZED (
-  SELECT r.id FROM runs r WHERE r.created_at >= $1 AND r.created_at < $2 AND ($3::uuid IS NULL OR r.workflow_id = $3)
+  SELECT r.id FROM runs r WHERE r.created_at >= $1 AND r.created_at < $2 AND ($3::uuid IS NULL OR r.workflow_id = $3) AND r.champion_run_id IS NULL
 )
 SELECT (SELECT count(*) FROM period)::int AS runs,
        COALESCE((SELECT sum(s.cost_usd) FROM step_attempts s JOIN period p ON p.id = s.run_id), 0)::float8 AS total_cost_usd`;

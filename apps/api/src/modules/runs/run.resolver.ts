@@ -80,6 +80,11 @@ export class RunResolver {
     return ctx.services.runs.exceptions(run.id);
   }
 
+  @FieldResolver(() => RunType, { nullable: true, description: 'The challenger run shadowing this live run, when the workflow had a challenger that sampled it.' })
+  challengerRun(@Root() run: Run, @Ctx() ctx: GraphQLContext): Promise<Run | null> {
+    return run.championRunId ? Promise.resolve(null) : ctx.services.runs.challengerRunOf(run.id);
+  }
+
   @FieldResolver(() => ShadowOutcomeType, { nullable: true })
   shadowOutcome(@Root() run: Run, @Ctx() ctx: GraphQLContext): Promise<ShadowOutcome | null> {
     return ctx.services.runs.shadowOutcome(run.id);

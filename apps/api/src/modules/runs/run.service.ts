@@ -1,8 +1,12 @@
-import { applyRunCommand, ApprovalEntity, assertWorkflowScope, auditInputFor, VersionCache, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt, toWorkflow, WorkflowEntity } from '@gatehouse/db';
+import { applyRunCommand, ApprovalEntity, assertWorkflowScope, auditInputFor, VersionCache, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt, toWorkflow, type Tx, WorkflowEntity } from '@gatehouse/db';
 import {
   DomainError,
   canonicalInput,
+  createChallengerRun,
   createRun,
+  sampledForChallenger,
+  type Transition,
+  type Workflow,
   recordHumanOutcome,
   resolveIdempotentStart,
   type Actor,
@@ -34,6 +38,8 @@ export interface RunFilter {
   externalRef?: string | null;
   createdAfter?: Date | null;
   createdBefore?: Date | null;
+  /** true: only challenger runs (which shadow live runs); otherwise only live runs. */
+  challengerRuns?: boolean | null;
 }
 
 export class RunService {
@@ -72,9 +78,11 @@ export class RunService {
         throw error;
       }
       const { state, events } = created;
+      const shadowed = await this.challengerRunFor(db, workflow, state);
+      if (shadowed) events.push(...shadowed.events);
       // Staged rather than appended: the chain's lock is not taken on this hot path (see stageAuditEvents).
       const audit = events.map((e) => auditInputFor(actor, { ...e, data: { ...e.data, workflowKey: workflow.key } }));
-      const outcome = await insertRunWithFirstDispatch(db, state, audit);
+      const outcome = await insertRunWithFirstDispatch(db, state, audit, workflow.challenger ?? null, shadowed?.state ?? null);
       if (outcome === 'inserted') {
         this.sealer.soon();
         return { run: state, replayed: false };
@@ -85,6 +93,14 @@ export class RunService {
       // The workflow was published, promoted or rolled back since it was read (or snapshotted).
       if (attempt >= 3) throw new DomainError('conflict', `Workflow "${workflow.key}" is changing; start the run again.`, { workflowKey: workflow.key });
     }
+  }
+
+  /** The challenger run shadowing a new live run, when the workflow has a challenger and the run is in its share. */
+  private async challengerRunFor(db: Tx, workflow: Workflow, run: Run): Promise<Transition<Run> | null> {
+    const challenger = workflow.challenger;
+    if (!challenger || !sampledForChallenger(run.id, challenger.sharePercent)) return null;
+    const version = await this.versions.byId(db, challenger.versionId);
+    return version ? createChallengerRun(run, version, randomUUID(), run.createdAt) : null;
   }
 
   cancel(actor: Actor, runId: string, reason: string): Promise<Run> {
@@ -126,6 +142,8 @@ export class RunService {
       const workflow = await loadWorkflow(this.ds.manager, filter.workflowKey);
       qb.andWhere('r.workflow_id = :wid', { wid: workflow.id });
     }
+    // Challenger runs shadow live runs; they are listed only when asked for.
+    qb.andWhere(filter.challengerRuns ? 'r.champion_run_id IS NOT NULL' : 'r.champion_run_id IS NULL');
     if (filter.statuses?.length) qb.andWhere('r.status IN (:...statuses)', { statuses: filter.statuses });
     if (filter.externalRef) qb.andWhere('r.external_ref = :ref', { ref: filter.externalRef });
     if (filter.createdAfter) qb.andWhere('r.created_at >= :after', { after: filter.createdAfter });
@@ -133,6 +151,12 @@ export class RunService {
     if (cursor) qb.andWhere('(r.created_at, r.id) < (:cAt::timestamptz, :cId::uuid)', { cAt: String(cursor.sortValue), cId: cursor.id });
     const rows = await qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC').take(limit + 1).getMany();
     return toConnection(rows.map(toRun), limit, (r) => encodeCursor(r.createdAt.toISOString(), r.id));
+  }
+
+  /** The challenger run that shadows a live run, if any (runs_champion_idx). */
+  async challengerRunOf(runId: string): Promise<Run | null> {
+    const row = await this.ds.getRepository(RunEntity).findOne({ where: { championRunId: runId } });
+    return row ? toRun(row) : null;
   }
 
   async stepAttempts(runId: string): Promise<StepAttempt[]> {

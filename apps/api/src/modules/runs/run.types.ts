@@ -71,6 +71,7 @@ export class RunType {
   @Field(() => Date, { nullable: true }) startedAt: Date | null;
   @Field(() => Date, { nullable: true }) finishedAt: Date | null;
   @Field(() => Date) updatedAt: Date;
+  @Field(() => ID, { nullable: true, description: 'Set on a challenger run: the live run it shadows (champion / challenger). A challenger run always runs in shadow; its actions never execute.' }) championRunId: string | null;
   @Field(() => Date, { nullable: true, description: 'When retention purged the run\'s payloads (input, output, step traces, approval proposals, exception details); null while kept.' }) payloadPurgedAt: Date | null;
 }
 
@@ -87,6 +88,7 @@ export class RunFilterInput {
   @Field(() => String, { nullable: true }) externalRef?: string | null;
   @Field(() => Date, { nullable: true }) createdAfter?: Date | null;
   @Field(() => Date, { nullable: true }) createdBefore?: Date | null;
+  @Field(() => Boolean, { nullable: true, description: 'true: only challenger runs (which shadow live runs); otherwise, the default, only live runs.' }) challengerRuns?: boolean | null;
 }
 
 export const RunConnection = ConnectionType('Run', RunType);

@@ -54,14 +54,14 @@ describe('startRun', () => {
       Promise.all(['runs', 'outbox', 'audit_pending', 'audit_events'].map((t) => countRows(api.ds, t, t === 'runs' ? 'id = $1' : t === 'outbox' ? 'message_key = $1' : 'subject_id = $1', [runId])));
 
     const stale = build(workflow.rolloutStage === 'shadow' ? 'execute' : 'shadow', 'store-stale').state;
-    expect(await insertRunWithFirstDispatch(api.ds.manager, stale, audit(stale.id))).toBe('workflow_changed');
+    expect(await insertRunWithFirstDispatch(api.ds.manager, stale, audit(stale.id), null, null)).toBe('workflow_changed');
     expect(await written(stale.id)).toEqual([0, 0, 0, 0]);
 
     const first = build(workflow.rolloutStage, 'store-key').state;
-    expect(await insertRunWithFirstDispatch(api.ds.manager, first, audit(first.id))).toBe('inserted');
+    expect(await insertRunWithFirstDispatch(api.ds.manager, first, audit(first.id), null, null)).toBe('inserted');
     expect((await written(first.id)).slice(0, 2)).toEqual([1, 1]);
     const second = build(workflow.rolloutStage, 'store-key').state;
-    expect(await insertRunWithFirstDispatch(api.ds.manager, second, audit(second.id))).toBe('key_taken');
+    expect(await insertRunWithFirstDispatch(api.ds.manager, second, audit(second.id), null, null)).toBe('key_taken');
     expect(await written(second.id)).toEqual([0, 0, 0, 0]);
   });
 

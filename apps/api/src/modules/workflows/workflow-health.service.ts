@@ -26,8 +26,8 @@ export class WorkflowHealthService {
          (SELECT count(*)::int FROM exception_items WHERE workflow_id = $1 AND status IN ('open', 'claimed') AND due_at < $2) AS overdue_exceptions,
          (SELECT count(*)::int FROM approvals WHERE workflow_id = $1 AND status = 'pending' AND due_at < $2) AS overdue_approvals,
          (SELECT count(*)::int FROM cost_alerts WHERE workflow_id = $1 AND cleared_at IS NULL) AS open_cost_alerts,
-         (SELECT count(*)::int FROM runs WHERE workflow_id = $1 AND created_at >= $3 AND created_at < $2 AND finished_at IS NOT NULL) AS finished_runs,
-         (SELECT count(*)::int FROM runs WHERE workflow_id = $1 AND created_at >= $3 AND created_at < $2 AND status = 'failed') AS failed_runs`,
+         (SELECT count(*)::int FROM runs WHERE workflow_id = $1 AND created_at >= $3 AND created_at < $2 AND finished_at IS NOT NULL AND champion_run_id IS NULL) AS finished_runs,
+         (SELECT count(*)::int FROM runs WHERE workflow_id = $1 AND created_at >= $3 AND created_at < $2 AND status = 'failed' AND champion_run_id IS NULL) AS failed_runs`,
       [workflow.id, now, since],
     )) as HealthCounts[];
     const counts = row!;

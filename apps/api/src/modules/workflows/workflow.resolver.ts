@@ -62,9 +62,10 @@ export class WorkflowResolver {
     @Arg('workflowKey', () => String) workflowKey: string,
     @Arg('definition', () => JSONObjectScalar) definition: Record<string, unknown>,
     @Arg('changeNote', () => String, { nullable: true }) changeNote: string | null,
+    @Arg('runbook', () => String, { nullable: true, description: 'The reviewers\' runbook as Markdown (≤ 100 kB), versioned with the definition: ## Overview, ## Contacts, ## Exception: <reason> per raisable reason; optional ## Approvals and ## Approval: <stepId>. See docs/runbooks.md.' }) runbook: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<WorkflowVersion> {
-    return ctx.services.workflows.propose(principalOf(ctx), workflowKey, definition, changeNote);
+    return ctx.services.workflows.propose(principalOf(ctx), workflowKey, definition, changeNote, runbook);
   }
 
   @Mutation(() => WorkflowVersionType, { description: "By the workflow's change approver (or an admin), never the version's author." })
@@ -87,13 +88,17 @@ export class WorkflowResolver {
     return ctx.services.workflows.reject(principalOf(ctx), workflowKey, version, reason);
   }
 
-  @Mutation(() => WorkflowType, { description: 'Publish an approved version; refused (PRECONDITION_FAILED) while any clarity item is missing.' })
+  @Mutation(() => WorkflowType, {
+    description:
+      "Publish an approved version; refused (PRECONDITION_FAILED) while any clarity item is missing. Publishing the attached challenger is the switch to it: refused (PRECONDITION_FAILED, reason agreement_below_threshold, with the figures) while its measured agreement is below the workflow's threshold.",
+  })
   publishWorkflowVersion(
     @Arg('workflowKey', () => String) workflowKey: string,
     @Arg('version', () => Int) version: number,
+    @Arg('overrideReason', () => String, { nullable: true, description: "Admin only: switch to the challenger although its agreement is below the threshold; audited with this reason and the figures." }) overrideReason: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<Workflow> {
-    return ctx.services.workflows.publish(principalOf(ctx), workflowKey, version);
+    return ctx.services.workflows.publish(principalOf(ctx), workflowKey, version, overrideReason);
   }
 
   @Mutation(() => WorkflowType, { description: 'Republish an earlier published version (default: the previous one).' })

@@ -2,8 +2,10 @@ import { deleteWorkflowReviewer, fromPromotionSignOff, insertWorkflowReviewer, i
 import {
   DomainError,
   approveVersion,
+  assertRunbookForStage,
   assignReviewer,
   changeRolloutStage,
+  checkChallengerSwitch,
   createVersion,
   createWorkflow,
   pauseWorkflow,
@@ -27,6 +29,7 @@ import {
 } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { loadChallengerComparison } from '../challengers/challenger-comparison.js';
 
 export interface OwnerRefs {
   operationalOwner?: string | null;
@@ -110,7 +113,8 @@ export class WorkflowService {
     });
   }
 
-  propose(actor: Actor, key: string, definition: unknown, changeNote: string | null | undefined): Promise<WorkflowVersion> {
+  /** `runbook`: the reviewers' Markdown runbook, versioned with the definition (docs/runbooks.md). */
+  propose(actor: Actor, key: string, definition: unknown, changeNote: string | null | undefined, runbook: string | null = null): Promise<WorkflowVersion> {
     return inTransaction(this.ds, async (tx) => {
       // The workflow row lock serializes version numbering.
       const workflow = await loadWorkflow(tx, key, true);
@@ -120,7 +124,7 @@ export class WorkflowService {
         .where('v.workflow_id = :id', { id: workflow.id })
         .getRawOne<{ max: number }>()) ?? { max: 0 };
       const now = new Date();
-      const draft = createVersion({ id: randomUUID(), workflowId: workflow.id, version: Number(max) + 1, definition, changeNote: changeNote ?? '' }, actor, now);
+      const draft = createVersion({ id: randomUUID(), workflowId: workflow.id, version: Number(max) + 1, definition, changeNote: changeNote ?? '', runbook }, actor, now);
       const proposed = proposeVersion(draft.state, actor);
       await insertEntity(tx, WorkflowVersionEntity, fromVersion(proposed.state));
       await recordEvents(tx, actor, [...draft.events, ...proposed.events].map((e) => withData(e, { workflowKey: key })));
@@ -136,12 +140,15 @@ export class WorkflowService {
     return this.decideVersion(actor, key, version, (workflow, v) => rejectVersion(workflow, v, actor, reason, new Date()));
   }
 
-  publish(actor: Actor, key: string, version: number): Promise<Workflow> {
+  /** Publishing the attached challenger is the switch to it, gated on its measured agreement (checkChallengerSwitch). */
+  publish(actor: Actor, key: string, version: number, overrideReason: string | null = null): Promise<Workflow> {
     return inTransaction(this.ds, async (tx) => {
       const workflow = await loadWorkflow(tx, key, true);
       const target = await loadVersion(tx, workflow, version, true);
       const current = await loadPublishedVersion(tx, workflow);
-      const result = publishVersion(workflow, target, current, actor, new Date());
+      const comparison = workflow.challenger?.versionId === target.id ? await loadChallengerComparison(tx, workflow) : null;
+      const evidence = checkChallengerSwitch(workflow, target, comparison, actor, overrideReason);
+      const result = publishVersion(workflow, target, current, actor, new Date(), evidence);
       return this.savePublish(tx, actor, result);
     });
   }
@@ -166,6 +173,8 @@ export class WorkflowService {
   /** Through the promotion gate (agreement, sign-off, readiness); `override` is an admin's audited bypass. */
   setStage(actor: Actor, key: string, stage: RolloutStage, reason: string, override = false): Promise<Workflow> {
     return this.change(actor, key, async (tx, workflow) => {
+      // Checked before the gate and never overridden: execute needs the live version's runbook complete.
+      if (stage === 'execute') assertRunbookForStage(workflow, stage, await loadPublishedVersion(tx, workflow));
       // The sign-off row is locked so two concurrent promotions cannot both use it.
       const evidence = await loadPromotionEvidence(tx, workflow, stage, true);
       const { state, events, consumedSignOff } = changeRolloutStage(workflow, { stage, reason, override }, evidence, actor, new Date());

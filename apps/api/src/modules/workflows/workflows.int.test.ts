@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPROVE, CREATE_WORKFLOW, DEFINITION, KEYS, OWNERS, PROPOSE, PUBLISH, publishedWorkflow } from '../../test/fixtures.js';
+import { APPROVE, CREATE_WORKFLOW, DEFINITION, KEYS, OWNERS, PROPOSE, PUBLISH, publishedWorkflow, runbookFor } from '../../test/fixtures.js';
 import { countRows, expectError, startTestApi, type TestApi } from '../../test/test-api.js';
 
 const REJECT = `mutation ($key: String!, $v: Int!, $reason: String!) { rejectWorkflowVersion(workflowKey: $key, version: $v, reason: $reason) { version status rejectionReason } }`;
@@ -124,7 +124,7 @@ describe('version lifecycle: propose → approve → publish', () => {
 describe('rollback, rollout stage and the kill switch', () => {
   beforeAll(async () => {
     await publishedWorkflow(api, 'rollout');
-    await api.ok(KEYS.owner, PROPOSE, { key: 'rollout', def: DEFINITION, note: 'v2' });
+    await api.ok(KEYS.owner, PROPOSE, { key: 'rollout', def: DEFINITION, note: 'v2', runbook: runbookFor(DEFINITION) });
     await api.ok(KEYS.approver, APPROVE, { key: 'rollout', v: 2 });
     await api.ok(KEYS.owner, PUBLISH, { key: 'rollout', v: 2 });
   });

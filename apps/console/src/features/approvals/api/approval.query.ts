@@ -20,6 +20,10 @@ export const APPROVAL_QUERY = graphql(`
       createdAt
       decidedAt
       decisionBlockedReason
+      runbookSection {
+        heading
+        markdown
+      }
       requiredApprovals
       approvalCount
       decisions {

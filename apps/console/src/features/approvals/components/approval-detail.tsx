@@ -9,6 +9,7 @@ import { DECIDE_APPROVAL_MUTATION } from '../api/decide-approval.mutation.js';
 import { useApproval } from '../hooks/use-approval.js';
 import { useNow } from '../../../lib/use-now.js';
 import { type DecisionInput, DecisionForm } from './decision-form.js';
+import { RunbookSectionPanel } from '../../runbooks/components/runbook-section-panel.js';
 import { ProposalDiff } from './proposal-diff.js';
 
 const OUTCOME: Record<string, string> = {
@@ -157,6 +158,8 @@ export function ApprovalDetail({ approvalId }: { readonly approvalId: string }) 
           </div>
         ) : null}
       </dl>
+
+      <RunbookSectionPanel section={a.runbookSection} subject={`approvals of step “${a.stepId}”`} />
 
       <section aria-labelledby="approval-proposed-title" className="approval-section">
         <h3 id="approval-proposed-title">Proposed action</h3>

@@ -72,6 +72,17 @@ describe('approvals inbox', () => {
     await waitFor(() => expect(document.activeElement).toBe(d.getByRole('heading', { level: 2 })));
   });
 
+  it("shows the runbook section for the approval's step beside it, or says there is none", async () => {
+    stubApi(handlers());
+    const { unmount } = openApproval();
+    const runbook = (await detail()).getByRole('region', { name: 'Runbook: Approval: reply' });
+    expect(within(runbook).getByText('reply wording').tagName).toBe('STRONG');
+    unmount();
+    stubApi(handlers(approvalNode({ runbookSection: null })));
+    openApproval();
+    expect((await detail()).getByRole('region', { name: 'Runbook' }).textContent).toContain('No runbook section for approvals of step “reply”.');
+  });
+
   it('an irreversible action needing two approvers shows how many have approved, and who', async () => {
     const approval = approvalNode({
       actionClass: 'irreversible',

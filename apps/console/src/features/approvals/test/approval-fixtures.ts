@@ -24,6 +24,7 @@ export function approvalNode(overrides: Record<string, unknown> = {}) {
     createdAt: new Date(Date.now() - 5 * 60_000).toISOString(),
     decidedAt: null,
     decisionBlockedReason: null,
+    runbookSection: { heading: 'Approval: reply', markdown: 'Check the **reply wording** before it goes out.' },
     requiredApprovals: 1,
     approvalCount: 0,
     decisions: [],

@@ -14,6 +14,10 @@ export const EXCEPTION_QUERY = graphql(`
       dueAt
       slaState
       stepOutputSchema
+      runbookSection {
+        heading
+        markdown
+      }
       resolution
       resolutionNote
       resolutionOutput

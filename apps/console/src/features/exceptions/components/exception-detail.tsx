@@ -3,6 +3,7 @@ import { type RefObject } from 'react';
 import { Link } from 'react-router';
 import type { ConsoleExceptionQuery, ExceptionResolution } from '../../../gql/graphql.js';
 import type { GraphQLRequestError } from '../../../lib/graphql-client.js';
+import { RunbookSectionPanel } from '../../runbooks/components/runbook-section-panel.js';
 import { reasonLabel } from '../lib/queue-filters.js';
 import { ExceptionStatusBadge } from './exception-status-badge.js';
 import { itemLabel } from './exception-table.js';
@@ -121,6 +122,8 @@ export function ExceptionDetail(props: ExceptionDetailProps) {
           {props.notice}
         </p>
       ) : null}
+
+      <RunbookSectionPanel section={item.runbookSection} subject={reasonLabel(item.reason).toLowerCase()} />
 
       {item.status === 'resolved' ? (
         <section className="exq-detail__section" aria-labelledby="exq-resolution">

@@ -138,6 +138,16 @@ describe('keyboard', () => {
     expect(requests.filter((r) => r.operation === 'ConsoleClaimException')).toEqual([]);
   });
 
+  it("shows the runbook section for the item's reason beside it, or says there is none", async () => {
+    stubApi(handlers({}, { 'x-b': { ...detailItem(B), runbookSection: null } }));
+    const { unmount } = renderQueue('/exceptions/x-c');
+    const runbook = await screen.findByRole('region', { name: 'Runbook: Exception: low_confidence' });
+    expect(within(runbook).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Set the label.', 'Or hand off to tier2.']);
+    unmount();
+    renderQueue('/exceptions/x-b');
+    expect((await screen.findByRole('region', { name: 'Runbook' })).textContent).toContain('No runbook section for tool error.');
+  });
+
   it('c claims the open item; r and e open the retry and edit forms once it is yours', async () => {
     let held = false;
     const requests = stubApi(

@@ -66,6 +66,7 @@ export function detailItem(o: ItemOptions) {
     details: { confidence: 0.4, threshold: 0.6 },
     claimedAt: o.assignee ? ago(1) : null,
     stepOutputSchema: OUTPUT_SCHEMA,
+    runbookSection: { heading: 'Exception: low_confidence', markdown: 'Read the ticket.\n\n1. Set the label.\n2. Or hand off to `tier2`.' } as { heading: string; markdown: string } | null,
     resolution: null,
     resolutionNote: null,
     resolutionOutput: null,

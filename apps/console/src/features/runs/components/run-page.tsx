@@ -4,6 +4,7 @@ import { useRun } from '../hooks/use-run.js';
 import { shortId } from '../lib/format.js';
 import '../runs.css';
 import { JsonBlock } from './json-block.js';
+import { DecisionRecordLink } from './decision-record-link.js';
 import { RunActions } from './run-actions.js';
 import { RunSummary } from './run-summary.js';
 import { RunTimeline } from './run-timeline.js';
@@ -40,7 +41,12 @@ export function RunPage() {
             {run.workflow.name} v{run.version} · {run.mode} mode · <Link to="/runs">All runs</Link>
           </>
         }
-        actions={<RunActions runId={run.id} status={run.status} />}
+        actions={
+          <div className="run-page__actions">
+            <DecisionRecordLink runId={run.id} />
+            <RunActions runId={run.id} status={run.status} />
+          </div>
+        }
       />
       <RunSummary run={run} />
       <RunTimeline runId={run.id} steps={run.steps} />

@@ -10,8 +10,8 @@ configure({ asyncUtilTimeout: 5000 });
 const READ = ['me', 'workflows', 'workflow', 'run', 'runs', 'exceptionQueue', 'approvals', 'approval', 'metrics', 'auditTrail'];
 
 export const TEST_PRINCIPALS = {
-  gh_dev_reviewer: { id: 'p-rita', name: 'Rita Reviewer', email: 'rita@x', role: 'reviewer', operations: [...READ, 'decideApproval', 'claimException', 'reopenRun'] },
-  gh_dev_owner: { id: 'p-olive', name: 'Olive Owner', email: 'olive@x', role: 'owner', operations: [...READ, 'decideApproval', 'cancelRun', 'reopenRun'] },
+  gh_dev_reviewer: { id: 'p-rita', name: 'Rita Reviewer', email: 'rita@x', role: 'reviewer', operations: [...READ, 'decideApproval', 'claimException', 'reopenRun', 'decisionRecord'] },
+  gh_dev_owner: { id: 'p-olive', name: 'Olive Owner', email: 'olive@x', role: 'owner', operations: [...READ, 'decideApproval', 'cancelRun', 'reopenRun', 'decisionRecord'] },
   gh_dev_viewer: { id: 'p-vera', name: 'Vera Viewer', email: 'vera@x', role: 'viewer', operations: READ },
   gh_dev_integrator: { id: 'p-ivy', name: 'Ivy Integrator', email: 'ivy@x', role: 'integrator', operations: ['me', 'workflows', 'workflow', 'run', 'runs', 'startRun', 'cancelRun'] },
 } as const;

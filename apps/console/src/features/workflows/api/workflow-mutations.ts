@@ -3,8 +3,8 @@ import { graphql } from '../../../gql/index.js';
 /* The owner actions on a workflow page. Each returns little: a success refetches every query. */
 
 export const PROPOSE_VERSION_MUTATION = graphql(`
-  mutation ConsoleProposeWorkflowVersion($key: String!, $definition: JSONObject!, $changeNote: String) {
-    proposeWorkflowVersion(workflowKey: $key, definition: $definition, changeNote: $changeNote) {
+  mutation ConsoleProposeWorkflowVersion($key: String!, $definition: JSONObject!, $changeNote: String, $runbook: String) {
+    proposeWorkflowVersion(workflowKey: $key, definition: $definition, changeNote: $changeNote, runbook: $runbook) {
       version
       status
     }

@@ -81,6 +81,15 @@ export const WORKFLOW_QUERY = graphql(`
             message
           }
         }
+        runbook
+        runbookCheck {
+          complete
+          missing {
+            heading
+            reason
+            message
+          }
+        }
       }
     }
   }

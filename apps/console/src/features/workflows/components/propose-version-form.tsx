@@ -9,6 +9,8 @@ export interface ProposeVersionFormProps {
   readonly workflowKey: string;
   /** Pre-filled: the newest definition, to edit rather than retype. */
   readonly startingDefinition: Record<string, unknown> | null;
+  /** Pre-filled: the newest version's runbook (Markdown). */
+  readonly startingRunbook?: string | null;
 }
 
 function parseObject(text: string): { value: Record<string, unknown> } | { error: string } {
@@ -22,12 +24,15 @@ function parseObject(text: string): { value: Record<string, unknown> } | { error
 }
 
 /** Propose the next version: the definition as JSON, checked locally for syntax and by the API for meaning. */
-export function ProposeVersionForm({ workflowKey, startingDefinition }: ProposeVersionFormProps) {
+export function ProposeVersionForm({ workflowKey, startingDefinition, startingRunbook = null }: ProposeVersionFormProps) {
   const definitionId = useId();
   const noteId = useId();
+  const runbookId = useId();
+  const runbookHintId = useId();
   const parseErrorId = useId();
   const [text, setText] = useState(() => JSON.stringify(startingDefinition ?? { inputSchema: { type: 'object' }, steps: [] }, null, 2));
   const [note, setNote] = useState('');
+  const [runbook, setRunbook] = useState(startingRunbook ?? '');
   const [parseError, setParseError] = useState<string | null>(null);
   const [proposed, setProposed] = useState<number | null>(null);
   const propose = useGraphQLMutation(PROPOSE_VERSION_MUTATION, {
@@ -43,7 +48,7 @@ export function ProposeVersionForm({ workflowKey, startingDefinition }: ProposeV
     }
     setParseError(null);
     setProposed(null);
-    propose.mutate({ key: workflowKey, definition: parsed.value, changeNote: note.trim() || null });
+    propose.mutate({ key: workflowKey, definition: parsed.value, changeNote: note.trim() || null, runbook: runbook.trim() ? runbook : null });
   };
 
   return (
@@ -65,6 +70,21 @@ export function ProposeVersionForm({ workflowKey, startingDefinition }: ProposeV
             {parseError}
           </p>
         ) : null}
+      </div>
+      <div className="wf-field">
+        <label htmlFor={runbookId}>Runbook (Markdown)</label>
+        <p id={runbookHintId} className="wf-field__hint">
+          For reviewers who have never seen this workflow: <code>## Overview</code>, <code>## Contacts</code> and <code>## Exception: &lt;reason&gt;</code> for every
+          exception reason the definition can raise (required to run in execute); optionally <code>## Approvals</code> and <code>## Approval: &lt;stepId&gt;</code>.
+        </p>
+        <textarea
+          id={runbookId}
+          className="wf-code-input"
+          rows={12}
+          value={runbook}
+          aria-describedby={runbookHintId}
+          onChange={(e) => setRunbook(e.target.value)}
+        />
       </div>
       <div className="wf-field">
         <label htmlFor={noteId}>Change note</label>

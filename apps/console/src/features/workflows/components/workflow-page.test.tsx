@@ -42,6 +42,26 @@ describe('workflow page', () => {
     expect(screen.getByText('Choose two different versions.')).toBeTruthy();
   });
 
+  it("shows the shown version's runbook and what it lacks; the propose form sends a runbook", async () => {
+    const proposed: Record<string, unknown>[] = [];
+    renderPage('owner', {
+      ConsoleWorkflow: () => ({ data: workflowDetail({ versions: [workflowDetail().workflow.versions[0]!] }) }),
+      ConsoleProposeWorkflowVersion: (v) => {
+        proposed.push(v);
+        return { data: { proposeWorkflowVersion: { version: 3, status: 'proposed' } } };
+      },
+    });
+    const section = within(await screen.findByRole('region', { name: 'Runbook' }));
+    expect(section.getByRole('status').textContent).toContain('The runbook of v2 (proposed) lacks 3 required sections');
+    expect(section.getAllByRole('listitem').map((li) => li.querySelector('code')?.textContent)).toEqual(['## Overview', '## Contacts', '## Exception: low_confidence']);
+    expect(section.getByText('No runbook')).toBeTruthy();
+
+    fireEvent.change(screen.getByLabelText('Runbook (Markdown)'), { target: { value: '## Overview\n\nTriage.' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Propose version' }));
+    await screen.findByText(/v3 proposed/);
+    expect(proposed[0]).toMatchObject({ key: 'support-triage', runbook: '## Overview\n\nTriage.' });
+  });
+
   it('pauses only through a confirmation that requires a reason; Escape closes it and returns focus', async () => {
     const user = userEvent.setup();
     const pause = vi.fn<StubHandler>(() => ({ data: { pauseWorkflow: { key: 'support-triage', paused: true, pausedReason: 'Vendor outage' } } }));

@@ -1,9 +1,11 @@
 import { EmptyState, ErrorMessage, ScreenHeader } from '@gatehouse/ui';
 import { Link, useParams } from 'react-router';
+import { VersionRunbook } from '../../runbooks/components/version-runbook.js';
 import { useCan } from '../../session/hooks/use-can.js';
 import '../workflows.css';
 import { useWorkflow } from '../hooks/use-workflow.js';
 import { stageLabel, type Stage } from '../lib/stage.js';
+import { ChallengerPanel } from './challenger-panel.js';
 import { ClarityPoints } from './clarity-points.js';
 import { HealthBadge } from './health-badge.js';
 import { KillSwitch } from './kill-switch.js';
@@ -73,9 +75,21 @@ export function WorkflowPage() {
         />
       </section>
 
+      {shown ? (
+        <section className="console-section wf-section" aria-labelledby="wf-runbook">
+          <h2 id="wf-runbook">Runbook</h2>
+          <VersionRunbook versionLabel={`v${shown.version} (${shown.status})`} runbook={shown.runbook ?? null} check={shown.runbookCheck} />
+        </section>
+      ) : null}
+
       <section className="console-section wf-section" aria-labelledby="wf-rollout">
         <h2 id="wf-rollout">Rollout stage</h2>
         <RolloutPanel workflowKey={w.key} stage={w.rolloutStage as Stage} hasPublishedVersion={w.publishedVersion !== null} />
+      </section>
+
+      <section className="console-section wf-section" aria-labelledby="wf-challenger">
+        <h2 id="wf-challenger">Champion and challenger</h2>
+        <ChallengerPanel workflowKey={w.key} />
       </section>
 
       <section className="console-section wf-section" aria-labelledby="wf-versions">
@@ -97,7 +111,7 @@ export function WorkflowPage() {
           <h2 id="wf-propose">Propose a new version</h2>
           <details className="wf-propose-disclosure">
             <summary>Edit the definition</summary>
-            <ProposeVersionForm workflowKey={w.key} startingDefinition={w.versions[0]?.definition ?? null} />
+            <ProposeVersionForm workflowKey={w.key} startingDefinition={w.versions[0]?.definition ?? null} startingRunbook={w.versions[0]?.runbook ?? null} />
           </details>
         </section>
       ) : null}

@@ -18,6 +18,9 @@ export const DEFINITION_V1 = {
   approvalPolicy: { requireApprovalFor: ['customer_impacting'], minConfidence: 0.6 },
   exceptionPolicy: { low_confidence: { action: 'queue' }, tool_error: { action: 'retry', maxAttempts: 3 } },
 };
+export const RUNBOOK_V1 = '## Overview\n\nClassifies tickets.\n\n## Contacts\n\nOlive Owner.\n\n## Exception: low_confidence\n\nRead the ticket and set the label.';
+const missingSection = (reason: string | null, heading: string) => ({ heading, reason, message: `Add a "## ${heading}" section.` });
+export const RUNBOOK_MISSING_V2 = { complete: false, missing: [missingSection(null, 'Overview'), missingSection(null, 'Contacts'), missingSection('low_confidence', 'Exception: low_confidence')] };
 export const DEFINITION_V2 = { ...DEFINITION_V1, approvalPolicy: { requireApprovalFor: ['customer_impacting'], minConfidence: 0.75 } };
 
 const version = (n: number, status: string, definition: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -35,6 +38,8 @@ const version = (n: number, status: string, definition: Record<string, unknown>,
   approvedBy: status === 'published' ? approver : null,
   publishedBy: status === 'published' ? owner : null,
   publishReadiness: { ready: true, missing: [] },
+  runbook: n === 1 ? RUNBOOK_V1 : null,
+  runbookCheck: n === 1 ? { complete: true, missing: [] } : RUNBOOK_MISSING_V2,
   ...extra,
 });
 
@@ -107,5 +112,41 @@ export function signOff(toStage = 'draft') {
     expiresAt: '2025-03-09T10:00:00Z',
     consumedAt: null,
     signedOffBy: { id: approver.id, name: approver.name },
+  };
+}
+
+/** The workflow as the challenger panel reads it: v2 approved and attachable, v3 attached when `challenger` is given. */
+export function challengerWorkflow(challenger: Record<string, unknown> | null = null) {
+  return {
+    key: 'support-triage',
+    paused: false,
+    publishedVersion: { version: 1 },
+    versions: [
+      { id: 'v-3', version: 3, status: 'approved', changeNote: 'gpt-4.1-mini instead of gpt-4o' },
+      { id: 'v-2', version: 2, status: 'rejected', changeNote: 'looser refund rule' },
+      { id: 'v-1', version: 1, status: 'published', changeNote: 'first version' },
+    ],
+    challenger,
+  };
+}
+
+/** A challenger (v3) with its comparison; `gate` overrides the switch gate's figures. */
+export function attachedChallenger(gate: Record<string, unknown> = {}) {
+  const side = (runs: number, failed: number, cost: number, p50: number, p95: number) => ({ runs, failed, costPerRunUsd: cost, latencyP50Ms: p50, latencyP95Ms: p95 });
+  return {
+    sharePercent: 25,
+    changes: ['model'],
+    attachedAt: '2025-03-01T09:00:00Z',
+    attachedBy: { name: 'Olive Owner' },
+    version: { version: 3, changeNote: 'gpt-4.1-mini instead of gpt-4o' },
+    comparison: {
+      pairs: 42,
+      finished: 40,
+      vsChampion: { agreed: 36, sampleSize: 40, rate: 0.9 },
+      vsHuman: { agreed: 9, sampleSize: 10, rate: 0.9 },
+      gate: { agreed: 27, sampleSize: 30, rate: 0.9, threshold: 0.9, minSampleSize: 30, meetsThreshold: true, ...gate },
+      champion: side(41, 0, 0.0042, 850, 1900),
+      challenger: side(40, 2, 0.0011, 420, 760),
+    },
   };
 }

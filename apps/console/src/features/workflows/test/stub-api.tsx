@@ -1,6 +1,7 @@
 import { type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { type Handlers, gqlError, renderAt, stubGraphQL } from '../../../test/graphql-stub.js';
+import { challengerWorkflow } from './fixtures.js';
 
 export interface StubRequest {
   readonly operation: string;
@@ -22,6 +23,8 @@ export const OWNER_OPERATIONS = [
   'rejectWorkflowVersion',
   'publishWorkflowVersion',
   'rollbackWorkflow',
+  'attachChallenger',
+  'detachChallenger',
   'setRolloutStage',
   'pauseWorkflow',
   'resumeWorkflow',
@@ -53,8 +56,10 @@ export function renderWithApi({ path, route, element, role = 'owner', myId = 'p-
     role,
     operations: role === 'viewer' ? VIEWER_OPERATIONS : OWNER_OPERATIONS,
   };
+  // Every workflow page asks for its challenger; none is attached unless a test says otherwise.
+  const withDefaults: Record<string, StubHandler> = { ConsoleWorkflowChallenger: () => ({ data: { workflow: challengerWorkflow() } }), ...handlers };
   const answers: Handlers = Object.fromEntries(
-    Object.entries(handlers).map(([operation, handler]) => [
+    Object.entries(withDefaults).map(([operation, handler]) => [
       operation,
       (variables: Record<string, unknown>) => {
         const answer = handler(variables);
