@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { createServices } from '../services.js';
 import { INVOICE_APPROVAL_RUNBOOK, SUPPORT_TRIAGE_RUNBOOK } from './demo-runbooks.js';
-import { INVOICE_APPROVAL, SUPPORT_TRIAGE } from './demo-workflows.js';
+import { INVOICE_APPROVAL, INVOICE_APPROVAL_V2, SUPPORT_TRIAGE } from './demo-workflows.js';
 import { devPrincipal } from './dev-principals.js';
 
 /**
@@ -44,6 +44,10 @@ export async function seedDemoData(ds: DataSource, logger: Pick<Logger, 'warn'>)
   await s.workflows.propose(owner, 'invoice-approval', INVOICE_APPROVAL, 'Shadow pilot.', INVOICE_APPROVAL_RUNBOOK);
   await s.workflows.approve(approver, 'invoice-approval', 1, null);
   await s.workflows.publish(owner, 'invoice-approval', 1);
+  // A categoriser change proven on live traffic before it takes over: v2 shadows every invoice run.
+  await s.workflows.propose(owner, 'invoice-approval', INVOICE_APPROVAL_V2, 'Categoriser v2: taxis, rail and SaaS seats.', INVOICE_APPROVAL_RUNBOOK);
+  await s.workflows.approve(approver, 'invoice-approval', 2, 'Try it beside v1 first.');
+  await s.challengers.attach(owner, { workflowKey: 'invoice-approval', version: 2, sharePercent: 100 });
 
   const tickets = [
     { ticketId: 'T-1001', customerEmail: 'sam@example.com', message: 'I was charged twice this month, please refund me.' },

@@ -106,3 +106,22 @@ export const INVOICE_APPROVAL: WorkflowDefinition = {
   },
   slas: { approvalMinutes: 240, exceptionMinutes: 480 },
 };
+
+/**
+ * The demo challenger of invoice-approval: the categoriser also knows taxis, ride-hailing and
+ * SaaS seat top-ups. It shadows every live invoice run (docs/champion-challenger.md).
+ */
+export const INVOICE_APPROVAL_V2: WorkflowDefinition = {
+  ...INVOICE_APPROVAL,
+  steps: INVOICE_APPROVAL.steps.map((step) =>
+    step.kind === 'rules' && step.id === 'categorise'
+      ? {
+          ...step,
+          rules: [
+            { label: 'software', pattern: '\\b(licen[cs]e|subscription|saas|seats?)\\b', flags: 'i', confidence: 0.92 },
+            { label: 'travel', pattern: '\\b(flight|hotel|train|rail|taxi|ride)\\b', flags: 'i', confidence: 0.88 },
+          ],
+        }
+      : step,
+  ),
+};

@@ -170,6 +170,22 @@ describeInChromium('workflows and metrics in Chromium', (suite) => {
     expect(errors).toEqual([]);
   });
 
+  it('an owner sees the seeded invoice challenger beside the champion on the live runs it shadowed', async () => {
+    const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_owner');
+    await page.goto('/workflows/invoice-approval');
+    const panel = page.getByTestId('challenger-panel');
+    await panel.waitFor();
+    expect(await panel.locator('p').first().textContent()).toMatch(/^v2 shadows 100% of live runs beside the published v1; its actions are recorded, never sent\. It changes: rules\./);
+    // Both seeded invoices were shadowed by the real runner; v2 categorises them as v1 does.
+    await expect.poll(async () => (await page.reload(), await panel.getByRole('table').locator('caption').textContent()), { timeout: 20_000 }).toBe('Side by side on the 2 live runs it shadowed (2 finished)');
+    expect(await panel.getByTestId('challenger-vs-champion').textContent()).toBe('100% (2 of 2)');
+    expect(await panel.getByTestId('challenger-gate').textContent()).toMatch(/needs ≥ 30 finished runs at ≥ 90% ✕ not yet/);
+    expect(await panel.getByRole('button').allTextContents()).toEqual(['Change share', 'Detach challenger']);
+    await saveScreenshot(page, 'workflow-challenger');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('a viewer sees workflows and their rollout evidence but no action controls', async () => {
     const { page, errors } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_viewer');
     await page.goto('/workflows/support-triage');
