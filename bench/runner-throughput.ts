@@ -1,3 +1,4 @@
+import { derivedAppLoginUrl } from '../packages/db/dist/index.js';
 import { benchPool } from './postgres.js';
 import { describeCpu, MemorySampler, spawnNode, watchCpu, whileAlive, type CpuUse, type NodeProcess } from './processes.js';
 import { feedSteady, insertRuns, loadBenchWorkflow, runStats, waitForCompleted, type RunStats, type SteadyFeed } from './runs.js';
@@ -40,7 +41,9 @@ export function runnerOverrides(): Record<string, string> {
 /** Starts one runner process from its build, on the given transport, with the runner's defaults otherwise. */
 export function spawnRunner(options: Pick<RunnerPhaseOptions, 'transport' | 'databaseUrl' | 'actionUrl' | 'kafkaBrokers'>): NodeProcess {
   return spawnNode(`runner (${options.transport})`, 'apps/runner/dist/main.js', {
-    DATABASE_URL: options.databaseUrl,
+    // In production the runner refuses a privileged login: it gets the application login the
+    // bench's API (development mode, setting up the template) created from the same owner URL.
+    DATABASE_URL: derivedAppLoginUrl(options.databaseUrl),
     RUNNER_TRANSPORT: options.transport,
     ...(options.kafkaBrokers ? { KAFKA_BROKERS: options.kafkaBrokers.join(','), KAFKA_GROUP_ID: `gatehouse-bench-${process.pid}` } : {}),
     ACTION_WEBHOOK_URL: options.actionUrl,

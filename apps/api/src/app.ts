@@ -14,6 +14,7 @@ import { createLoaders } from './graphql/loaders.js';
 import { buildGatehouseSchema } from './graphql/schema.js';
 import { healthRouter } from './http/health.js';
 import { DEFAULT_RATE_LIMITS, rateLimit, type RateLimits } from './http/rate-limit.js';
+import type { RateLimitStore, RateLimitStoreKind } from './http/rate-limit-store.js';
 import { GraphQLError } from 'graphql';
 import { createRequestAuthenticator } from './identity/authenticate-request.js';
 import { authRouter } from './identity/auth-router.js';
@@ -24,7 +25,12 @@ import { startCostDriftChecks } from './modules/alerts/cost-drift-check.js';
 import { decisionRecordRouter } from './modules/decision-records/decision-record.router.js';
 import { startMetricsRollupRefresh } from './modules/metrics/metrics.rollup.js';
 import { startPayloadRetention } from './modules/privacy/payload-retention.js';
+import { createApiMetrics } from './observability/api-metrics.js';
+import { graphqlObservability } from './observability/graphql-observability-plugin.js';
+import { graphqlSpan, httpMetrics } from './observability/http-observability.js';
 import { createServices } from './services.js';
+import type { WebhookTargetPolicy } from '@gatehouse/domain';
+import { createMetricsRegistry, metricsHandler, type MetricsAccess, type Registry } from '@gatehouse/telemetry';
 
 export interface AppOptions {
   dataSource: DataSource;
@@ -36,8 +42,12 @@ export interface AppOptions {
   fieldSuggestions?: boolean;
   graphqlLimits?: GraphQLLimits;
   rateLimits?: RateLimits;
+  /** Where the rate limits and the sign-in lockout count: 'postgres' shares them across replicas; default 'memory'. */
+  rateLimitStore?: RateLimitStoreKind;
   /** Proxies whose X-Forwarded-For is trusted for the client IP the per-IP limit counts. */
   trustProxyHops?: number;
+  /** Where webhook subscriptions may point (private targets: production refuses them unless configured). Default: anywhere. */
+  webhookTargets?: WebhookTargetPolicy;
   /** Accept the public gh_dev_* keys. False in production. */
   allowDevelopmentKeys?: boolean;
   /** Console session lifetime and cookie attributes (identity/sessions.ts). */
@@ -50,6 +60,12 @@ export interface AppOptions {
   metricsRefreshIntervalMs?: number;
   /** Purge payloads of runs finished more than retentionDays ago, every intervalMs; unset: never (tests purge by hand). */
   payloadRetention?: { intervalMs: number; retentionDays: number };
+  /** The process's metrics registry (main.ts makes one); unset: one of the app's own. */
+  metricsRegistry?: Registry;
+  /** Who may read /metrics (telemetry metricsAccess); unset: everybody (tests). */
+  metricsAccess?: MetricsAccess;
+  /** Open a span per GraphQL request (main.ts: when tracing is on); off, the path pays nothing. */
+  tracing?: boolean;
 }
 
 export interface GatehouseApp {
@@ -61,7 +77,7 @@ export interface GatehouseApp {
 
 export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   const { dataSource, logger } = options;
-  const services = createServices(dataSource, logger);
+  const services = createServices(dataSource, logger, options.webhookTargets);
   // Events a previous process staged and did not seal (it crashed) go onto the chain now.
   services.auditSealer.soon();
   const costDriftChecks = startCostDriftChecks(dataSource, options.costDriftCheckIntervalMs ?? 0, logger);
@@ -71,6 +87,8 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   const httpServer = http.createServer(app);
   let shuttingDown = false;
 
+  const metricsRegistry = options.metricsRegistry ?? createMetricsRegistry();
+  const metrics = createApiMetrics(metricsRegistry);
   const armor = graphqlArmor({ limits: options.graphqlLimits ?? DEFAULT_GRAPHQL_LIMITS, fieldSuggestions: options.fieldSuggestions ?? true });
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -90,7 +108,7 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
     // main.ts owns SIGTERM/SIGINT. Apollo's own handlers (on whenever NODE_ENV is not 'test')
     // would start a second stop() that app.close() then waits on forever.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...armor.plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...armor.plugins, graphqlObservability(metrics)],
   });
   await apollo.start();
 
@@ -105,17 +123,22 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
         res.setHeader('x-request-id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     }),
   );
+  app.use(httpMetrics(metrics));
+  // Prometheus scrapes here; not rate limited (docs/observability.md says how it is protected).
+  const serveMetrics = metricsHandler(metricsRegistry, options.metricsAccess ?? { kind: 'open' });
+  app.get('/metrics', (req, res) => void serveMetrics(req, res));
   app.use(healthRouter(dataSource, () => shuttingDown));
-  const limiter = rateLimit(options.rateLimits ?? DEFAULT_RATE_LIMITS);
+  const rateLimitStore: RateLimitStore = options.rateLimitStore === 'postgres' ? { kind: 'postgres', dataSource } : { kind: 'memory' };
+  const limiter = rateLimit(options.rateLimits ?? DEFAULT_RATE_LIMITS, rateLimitStore);
   const sessions = options.sessions ?? DEFAULT_SESSION_POLICY;
   const allowDevelopmentKeys = options.allowDevelopmentKeys ?? true;
   const authenticate = createRequestAuthenticator(dataSource, { allowDevelopmentKeys, sessions, oidc: options.oidc ? createOidcVerifier(dataSource, options.oidc) : null });
   // Decision record downloads (JSON, printable HTML): same credentials and role entry as the decisionRecord query.
   app.use('/runs', limiter, decisionRecordRouter({ records: services.decisionRecords, authenticate, logger }));
-  app.use('/auth', limiter, authRouter({ dataSource, logger, authenticate, sessions, developmentKeys: allowDevelopmentKeys, oidc: options.oidc ?? null }));
+  app.use('/auth', limiter, authRouter({ dataSource, logger, authenticate, sessions, developmentKeys: allowDevelopmentKeys, oidc: options.oidc ?? null, rateLimitStore }));
   app.use(
     '/graphql',
     // Health endpoints above are never limited; every GraphQL request is.
@@ -124,6 +147,7 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
     // After body parsing (stream callbacks would lose the async context): errors that
     // formatError logs carry this request's id.
     (req: express.Request, _res: express.Response, next: express.NextFunction) => requestLogger.run(req.log, next),
+    ...(options.tracing ? [graphqlSpan()] : []),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const principal = await authenticate(req.headers).catch((error: unknown) => {

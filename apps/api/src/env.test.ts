@@ -1,6 +1,6 @@
 import { EnvValidationError } from '@gatehouse/config';
 import { describe, expect, it } from 'vitest';
-import { authenticationOptions, hardeningOptions, loadApiEnv } from './env.js';
+import { authenticationOptions, hardeningOptions, loadApiEnv, webhookTargetOptions } from './env.js';
 
 describe('loadApiEnv', () => {
   it('has development defaults for everything', () => {
@@ -27,9 +27,13 @@ describe('loadApiEnv', () => {
       API_RATE_LIMIT_WINDOW_SECONDS: 10,
       API_RATE_LIMIT_PER_KEY: 3_000,
       API_RATE_LIMIT_PER_IP: 6_000,
+      API_RATE_LIMIT_STORE: 'memory',
       API_TRUST_PROXY_HOPS: 0,
       SESSION_TTL_MINUTES: 720,
       SESSION_IDLE_MINUTES: 30,
+      // Tracing is off without OTEL_EXPORTER_OTLP_ENDPOINT; these only shape it when on.
+      OTEL_TRACES_SAMPLER_ARG: 1,
+      OTEL_BSP_SCHEDULE_DELAY: 5000,
     });
   });
 
@@ -60,8 +64,12 @@ describe('loadApiEnv', () => {
       fieldSuggestions: true,
       graphqlLimits: { maxDepth: 8, maxAliases: 30, maxTokens: 2_000, maxDirectives: 50, maxCost: 1000 },
       rateLimits: { windowSeconds: 60, perKey: 0, perIp: 6_000 },
+      rateLimitStore: 'memory',
       trustProxyHops: 1,
     });
+    // Several replicas share their counters in PostgreSQL (docs/deployment.md).
+    expect(hardeningOptions(loadApiEnv({ API_RATE_LIMIT_STORE: 'postgres' })).rateLimitStore).toBe('postgres');
+    expect(() => loadApiEnv({ API_RATE_LIMIT_STORE: 'redis' })).toThrow(/API_RATE_LIMIT_STORE/);
     expect(hardeningOptions(loadApiEnv({ NODE_ENV: 'production', SEED_DEV_PRINCIPALS: 'false' }))).toMatchObject({ introspection: false, fieldSuggestions: false });
   });
 
@@ -129,5 +137,14 @@ describe('loadApiEnv', () => {
     }
     expect(thrown).toBeInstanceOf(EnvValidationError);
     expect((thrown as EnvValidationError).issues.map((i) => i.variable).sort()).toEqual(['API_PORT', 'DATABASE_URL', 'LOG_LEVEL', 'SEED_DEMO_DATA']);
+  });
+
+  it('allows private webhook targets outside production only, unless WEBHOOK_ALLOW_PRIVATE_TARGETS says otherwise', () => {
+    const prod = { NODE_ENV: 'production', SEED_DEV_PRINCIPALS: 'false' };
+    expect(webhookTargetOptions(loadApiEnv({}))).toEqual({ webhookTargets: { allowPrivate: true } });
+    expect(webhookTargetOptions(loadApiEnv(prod))).toEqual({ webhookTargets: { allowPrivate: false } });
+    expect(webhookTargetOptions(loadApiEnv({ ...prod, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }))).toEqual({ webhookTargets: { allowPrivate: true } });
+    expect(webhookTargetOptions(loadApiEnv({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'no' }))).toEqual({ webhookTargets: { allowPrivate: false } });
+    expect(() => loadApiEnv({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'maybe' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_TARGETS/);
   });
 });

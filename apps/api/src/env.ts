@@ -1,13 +1,17 @@
-import { commonEnvShape, databaseEnvShape, envBoolean, envPort, envPositiveInt, parseEnv } from '@gatehouse/config';
+import { commonEnvShape, databaseEnvShape, envBoolean, envOptionalBoolean, envPort, envPositiveInt, parseEnv } from '@gatehouse/config';
+import { telemetryEnvShape } from '@gatehouse/telemetry';
 import { z } from 'zod';
 import type { AppOptions } from './app.js';
 import { DEFAULT_GRAPHQL_LIMITS } from './graphql/armor.js';
 import { DEFAULT_RATE_LIMITS } from './http/rate-limit.js';
+import { RATE_LIMIT_STORES } from './http/rate-limit-store.js';
 
 /** The API's whole configuration, parsed once at start; nothing else reads process.env. */
 export const apiEnvSchema = z.object({
   ...commonEnvShape,
   ...databaseEnvShape,
+  // /metrics access and OpenTelemetry tracing (docs/observability.md).
+  ...telemetryEnvShape,
   /** Connection string of the schema owner, for migrations; unset: DATABASE_URL. */
   DATABASE_MIGRATION_URL: databaseEnvShape.DATABASE_URL,
   API_HOST: z.string().default('127.0.0.1'),
@@ -34,10 +38,12 @@ export const apiEnvSchema = z.object({
   API_GRAPHQL_MAX_TOKENS: envPositiveInt(DEFAULT_GRAPHQL_LIMITS.maxTokens),
   API_GRAPHQL_MAX_DIRECTIVES: envPositiveInt(DEFAULT_GRAPHQL_LIMITS.maxDirectives),
   API_GRAPHQL_MAX_COST: envPositiveInt(DEFAULT_GRAPHQL_LIMITS.maxCost),
-  // Rate limits per process (http/rate-limit.ts): requests per window; 0 turns one off.
+  // Rate limits (http/rate-limit.ts): requests per window; 0 turns one off.
   API_RATE_LIMIT_WINDOW_SECONDS: envPositiveInt(DEFAULT_RATE_LIMITS.windowSeconds),
   API_RATE_LIMIT_PER_KEY: envCount(DEFAULT_RATE_LIMITS.perKey),
   API_RATE_LIMIT_PER_IP: envCount(DEFAULT_RATE_LIMITS.perIp),
+  /** Where those limits and the sign-in lockout count: memory (per process) or postgres (shared by all replicas; docs/deployment.md). */
+  API_RATE_LIMIT_STORE: z.enum(RATE_LIMIT_STORES).default('memory'),
   // Authentication (docs/security.md, "Authentication").
   /** A console session ends this many minutes after sign-in. */
   SESSION_TTL_MINUTES: envPositiveInt(12 * 60),
@@ -51,6 +57,8 @@ export const apiEnvSchema = z.object({
   OIDC_JWKS_URL: z.url({ message: 'must be a URL' }).optional(),
   /** Proxies in front of the API whose X-Forwarded-For is trusted for the client IP (Express "trust proxy" hops); 0: use the socket address. */
   API_TRUST_PROXY_HOPS: envCount(0),
+  /** Webhook subscriptions may target private and loopback addresses; default: yes outside production, no in production (SSRF). */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: envOptionalBoolean(),
 });
 
 function envCount(defaultValue: number) {
@@ -81,7 +89,7 @@ export function authenticationOptions(env: ApiEnv): Pick<AppOptions, 'allowDevel
 }
 
 /** The hardening settings of createApp, from the environment (production turns off introspection and suggestions). */
-export function hardeningOptions(env: ApiEnv): Pick<AppOptions, 'bodyLimitKb' | 'introspection' | 'fieldSuggestions' | 'graphqlLimits' | 'rateLimits' | 'trustProxyHops'> {
+export function hardeningOptions(env: ApiEnv): Pick<AppOptions, 'bodyLimitKb' | 'introspection' | 'fieldSuggestions' | 'graphqlLimits' | 'rateLimits' | 'rateLimitStore' | 'trustProxyHops'> {
   const production = env.NODE_ENV === 'production';
   return {
     bodyLimitKb: env.API_BODY_LIMIT_KB,
@@ -95,6 +103,12 @@ export function hardeningOptions(env: ApiEnv): Pick<AppOptions, 'bodyLimitKb' | 
       maxCost: env.API_GRAPHQL_MAX_COST,
     },
     rateLimits: { windowSeconds: env.API_RATE_LIMIT_WINDOW_SECONDS, perKey: env.API_RATE_LIMIT_PER_KEY, perIp: env.API_RATE_LIMIT_PER_IP },
+    rateLimitStore: env.API_RATE_LIMIT_STORE,
     trustProxyHops: env.API_TRUST_PROXY_HOPS,
   };
+}
+
+/** Where webhook subscriptions may point: production refuses private and loopback targets unless WEBHOOK_ALLOW_PRIVATE_TARGETS says otherwise. */
+export function webhookTargetOptions(env: ApiEnv): Pick<AppOptions, 'webhookTargets'> {
+  return { webhookTargets: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production' } };
 }

@@ -10,10 +10,13 @@ import { DecisionRecordService } from './modules/decision-records/decision-recor
 import { ChallengerService } from './modules/challengers/challenger.service.js';
 import { RunReopenService } from './modules/runs/run-reopen.service.js';
 import { IdentityService } from './modules/identity/identity.service.js';
+import { PrincipalService } from './modules/identity/principal.service.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
 import { RunService } from './modules/runs/run.service.js';
 import { EvaluationService } from './modules/workflows/evaluation.service.js';
 import { WorkflowService } from './modules/workflows/workflow.service.js';
+import { WebhookService } from './modules/webhooks/webhook.service.js';
+import type { WebhookTargetPolicy } from '@gatehouse/domain';
 
 /** The application services, created once per process and shared by every request. */
 export interface Services {
@@ -29,11 +32,13 @@ export interface Services {
   decisionRecords: DecisionRecordService;
   audit: AuditService;
   identity: IdentityService;
+  principals: PrincipalService;
   metrics: MetricsService;
   auditSealer: AuditSealer;
+  webhooks: WebhookService;
 }
 
-export function createServices(ds: DataSource, logger: Pick<Logger, 'warn'>): Services {
+export function createServices(ds: DataSource, logger: Pick<Logger, 'warn'>, webhookTargets: WebhookTargetPolicy = { allowPrivate: true }): Services {
   const auditSealer = new AuditSealer(ds, logger);
   return {
     auditSealer,
@@ -49,6 +54,8 @@ export function createServices(ds: DataSource, logger: Pick<Logger, 'warn'>): Se
     decisionRecords: new DecisionRecordService(ds, auditSealer),
     audit: new AuditService(ds, auditSealer),
     identity: new IdentityService(ds),
+    principals: new PrincipalService(ds),
     metrics: new MetricsService(ds),
+    webhooks: new WebhookService(ds, webhookTargets),
   };
 }

@@ -29,6 +29,16 @@ describe('loadRunnerEnv', () => {
     expect(loadRunnerEnv({ DATABASE_URL: url, NODE_ENV: 'production', ACTION_WEBHOOK_SECRET: 'a-real-secret-of-length' }).actionSecret).toBe('a-real-secret-of-length');
   });
 
+  it('serves /metrics on 9464 by default, 0 turns it off, and takes the OpenTelemetry endpoint', () => {
+    const url = 'postgres://u:p@127.0.0.1:5432/db';
+    expect(loadRunnerEnv({ DATABASE_URL: url })).toMatchObject({ RUNNER_METRICS_PORT: 9464, RUNNER_METRICS_HOST: '127.0.0.1', RUNNER_METRICS_SAMPLE_INTERVAL_MS: 15_000, OTEL_BSP_SCHEDULE_DELAY: 5000 });
+    expect(loadRunnerEnv({ DATABASE_URL: url, RUNNER_METRICS_PORT: '0' }).RUNNER_METRICS_PORT).toBe(0);
+    const bad = () => loadRunnerEnv({ DATABASE_URL: url, RUNNER_METRICS_PORT: '70000', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318', METRICS_TOKEN: 'short' });
+    expect(bad).toThrow(/RUNNER_METRICS_PORT: must be a port/);
+    expect(bad).toThrow(/METRICS_TOKEN: must be at least 16 characters/);
+    expect(bad).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: must be an http\(s\) URL/);
+  });
+
   it('names a bad price table entry', () => {
     expect(() => loadRunnerEnv({ DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', AGENT_PRICES_JSON: '{"gpt-x":{"inputPerMillionUsd":-1,"outputPerMillionUsd":1}}' })).toThrow(/gpt-x/);
   });

@@ -1,4 +1,6 @@
-import { commonEnvShape, envDatabaseUrl, envPositiveInt, parseEnv } from '@gatehouse/config';
+import { commonEnvShape, envDatabaseUrl, envOptionalBoolean, envPositiveInt, parseEnv } from '@gatehouse/config';
+import { DEFAULT_WEBHOOK_RETRY_POLICY } from '@gatehouse/domain';
+import { telemetryEnvShape } from '@gatehouse/telemetry';
 import { z } from 'zod';
 import { parsePriceTable } from './executors/agent-executor.js';
 
@@ -14,6 +16,14 @@ const brokerList = z
 /** The runner's configuration, parsed once at start. */
 export const runnerEnvSchema = z.object({
   ...commonEnvShape,
+  // /metrics access and OpenTelemetry tracing (docs/observability.md).
+  ...telemetryEnvShape,
+  /** Port of the runner's /metrics listener; 0 turns it (and the sampling behind it) off. */
+  RUNNER_METRICS_PORT: z.coerce.number({ message: 'must be a port' }).int('must be a whole number').min(0, 'must be 0 (off) or a port').max(65535, 'must be a port').default(9464),
+  /** Interface of the /metrics listener. */
+  RUNNER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** How often queue depths, the outbox and the consumer lag are read for /metrics. */
+  RUNNER_METRICS_SAMPLE_INTERVAL_MS: envPositiveInt(15_000),
   /** The runner joins an existing database; `pnpm start` passes the embedded server's URL. */
   DATABASE_URL: envDatabaseUrl,
   DATABASE_POOL_SIZE: envPositiveInt(6),
@@ -49,14 +59,32 @@ export const runnerEnvSchema = z.object({
   AGENT_TIMEOUT_MS: envPositiveInt(30_000),
   /** {"model": {"inputPerMillionUsd": n, "outputPerMillionUsd": n}} */
   AGENT_PRICES_JSON: z.string().optional(),
+  // Event subscriptions (docs/webhooks.md): the dispatcher in every runner.
+  /** Attempts per delivery (and per replay) before it ends failed. */
+  WEBHOOK_MAX_ATTEMPTS: envPositiveInt(DEFAULT_WEBHOOK_RETRY_POLICY.maxAttempts),
+  /** Wait before the second attempt; doubles per attempt, with jitter. */
+  WEBHOOK_BACKOFF_BASE_MS: envPositiveInt(DEFAULT_WEBHOOK_RETRY_POLICY.baseDelayMs),
+  WEBHOOK_BACKOFF_MAX_MS: envPositiveInt(DEFAULT_WEBHOOK_RETRY_POLICY.maxDelayMs),
+  WEBHOOK_TIMEOUT_MS: envPositiveInt(10_000),
+  WEBHOOK_POLL_INTERVAL_MS: envPositiveInt(1000),
+  /** Deliveries claimed (and sent concurrently) at once per runner. */
+  WEBHOOK_BATCH_SIZE: envPositiveInt(20),
+  /** Send to private and loopback addresses; default: yes outside production, no in production (SSRF). */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: envOptionalBoolean(),
 });
 
-export type RunnerEnv = z.infer<typeof runnerEnvSchema> & { transport: 'kafka' | 'postgres'; actionSecret: string; agentPrices: ReturnType<typeof parsePriceTable> };
+export type RunnerEnv = z.infer<typeof runnerEnvSchema> & { transport: 'kafka' | 'postgres'; actionSecret: string; agentPrices: ReturnType<typeof parsePriceTable>; webhookAllowPrivateTargets: boolean };
 
 export function loadRunnerEnv(source: Record<string, string | undefined> = process.env): RunnerEnv {
   const env = parseEnv(runnerEnvSchema, source);
   const transport = env.RUNNER_TRANSPORT ?? (env.KAFKA_BROKERS.length > 0 ? 'kafka' : 'postgres');
   if (transport === 'kafka' && env.KAFKA_BROKERS.length === 0) throw new Error('Invalid environment: RUNNER_TRANSPORT=kafka needs KAFKA_BROKERS.');
   if (env.NODE_ENV === 'production' && !env.ACTION_WEBHOOK_SECRET) throw new Error('Invalid environment: ACTION_WEBHOOK_SECRET is required when NODE_ENV=production.');
-  return { ...env, transport, actionSecret: env.ACTION_WEBHOOK_SECRET ?? DEVELOPMENT_ACTION_SECRET, agentPrices: parsePriceTable(env.AGENT_PRICES_JSON) };
+  return {
+    ...env,
+    transport,
+    actionSecret: env.ACTION_WEBHOOK_SECRET ?? DEVELOPMENT_ACTION_SECRET,
+    agentPrices: parsePriceTable(env.AGENT_PRICES_JSON),
+    webhookAllowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',
+  };
 }

@@ -40,8 +40,8 @@ export function parseEnv<S extends z.ZodType>(
   return result.data;
 }
 
-/** A boolean variable: accepts true/false/1/0/yes/no (any case). */
-export const envBoolean = (defaultValue: boolean) =>
+/** A boolean variable whose default depends on others (e.g. on NODE_ENV): undefined when unset. Accepts true/false/1/0/yes/no (any case). */
+export const envOptionalBoolean = () =>
   z
     .string()
     .trim()
@@ -50,8 +50,10 @@ export const envBoolean = (defaultValue: boolean) =>
       message: 'must be one of true, false, 1, 0, yes, no',
     })
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
-    .optional()
-    .transform((v) => v ?? defaultValue);
+    .optional();
+
+/** A boolean variable with a fixed default. */
+export const envBoolean = (defaultValue: boolean) => envOptionalBoolean().transform((v) => v ?? defaultValue);
 
 /** A TCP port number (0 means "pick a free port", useful in tests). */
 export const envPort = (defaultValue: number) =>

@@ -39,3 +39,9 @@ export { exportAuditEvents, type AuditExportSummary, type ExportAuditEventsOptio
 export { enqueueOutbox, OUTBOX_CHANNEL, type EnqueueOutboxInput } from './outbox/outbox.js';
 export * from './repositories/index.js';
 export { findFreePort } from './free-port.js';
+export { captureWebhookEvents, WEBHOOK_CHANNEL, type WebhookEventSource } from './webhooks/webhook-capture.js';
+export { claimDueWebhookDeliveries, finishWebhookAttempt, INTERRUPTED_ATTEMPT_ERROR, type ClaimedWebhookDelivery, type WebhookAttemptResult } from './webhooks/webhook-dispatch-store.js';
+export { fromWebhookSubscription, toWebhookSubscription } from './webhooks/webhook-subscription.mapper.js';
+export { requeueWebhookDelivery } from './webhooks/webhook-replay.js';
+export { apiKeyPrefix, DEVELOPMENT_KEY_PREFIX, generateApiKey, hashApiKey, legacySha256, verifyApiKey, type KeyHashScheme } from './credentials/api-key-secret.js';
+export { API_KEY_COST, PASSWORD_COST, PUBLIC_SECRET_COST, scryptHash, scryptVerify, type ScryptCost } from './credentials/scrypt-hash.js';

@@ -67,7 +67,8 @@ export interface IssueApiKeyInput {
   workflowKeys?: readonly string[] | null;
 }
 
-export function issueApiKey(input: IssueApiKeyInput, actor: Actor, now: Date): Transition<ApiKey> {
+/** `actor` null: issued by the system (the CLI's bootstrap-admin). */
+export function issueApiKey(input: IssueApiKeyInput, actor: Actor | null, now: Date): Transition<ApiKey> {
   const name = input.name.trim();
   if (!name || name.length > 100) throw new DomainError('invalid_input', 'An API key needs a name of 1–100 characters saying what uses it.', { field: 'name' });
   const role = input.role ?? null;
@@ -75,7 +76,7 @@ export function issueApiKey(input: IssueApiKeyInput, actor: Actor, now: Date): T
     throw new DomainError('invalid_input', `A key may not act with more than its principal's role: ${role} can call operations ${input.principalRole} cannot.`, { field: 'role' });
   }
   const workflowKeys = normalizeWorkflowKeys(input.workflowKeys);
-  const key: ApiKey = { id: input.id, principalId: input.principalId, name, prefix: input.prefix, createdBy: actor.id, createdAt: now, revokedAt: null, revokedBy: null, lastUsedAt: null, role, workflowKeys };
+  const key: ApiKey = { id: input.id, principalId: input.principalId, name, prefix: input.prefix, createdBy: actor?.id ?? null, createdAt: now, revokedAt: null, revokedBy: null, lastUsedAt: null, role, workflowKeys };
   const scope = { ...(role ? { role } : {}), ...(workflowKeys ? { workflowKeys } : {}) };
   return {
     state: key,

@@ -4,7 +4,7 @@
  */
 export interface DomainEvent {
   readonly type: string;
-  readonly subjectType: 'workflow' | 'workflow_version' | 'run' | 'approval' | 'exception' | 'shadow_outcome' | 'api_key' | 'principal' | 'hand_off' | 'cost_alert';
+  readonly subjectType: 'workflow' | 'workflow_version' | 'run' | 'approval' | 'exception' | 'shadow_outcome' | 'api_key' | 'principal' | 'hand_off' | 'cost_alert' | 'webhook_subscription' | 'webhook_delivery';
   readonly subjectId: string;
   readonly data: Record<string, unknown>;
 }

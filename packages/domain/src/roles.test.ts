@@ -15,7 +15,7 @@ import { actors, expectDomainError } from './test/fixtures.js';
 const operations = Object.keys(OPERATION_ROLES) as Operation[];
 
 /** Names starting with one of these verbs change state; leadership (viewer) must not call them. */
-const MUTATING_VERB = /^(create|update|propose|approve|reject|publish|rollback|set|pause|resume|start|cancel|record|decide|claim|release|resolve|revoke|reopen|sign|assess)[A-Z]/;
+const MUTATING_VERB = /^(create|update|propose|approve|reject|publish|rollback|set|pause|resume|start|cancel|record|decide|claim|release|resolve|revoke|reopen|sign|assess|disable|enable)[A-Z]/;
 const mutations = operations.filter((op) => MUTATING_VERB.test(op));
 
 /** The mutations DESIGN.md promises integrators, written out so a rename fails here. */
@@ -70,8 +70,8 @@ describe('OPERATION_ROLES', () => {
     }
   });
 
-  it('keeps API keys for admin only', () => {
-    for (const op of ['apiKeys', 'createApiKey', 'revokeApiKey'] as const) {
+  it('keeps API keys and people management for admin only', () => {
+    for (const op of ['apiKeys', 'createApiKey', 'revokeApiKey', 'createPrincipal', 'setPrincipalRole', 'disablePrincipal', 'enablePrincipal'] as const) {
       expect(OPERATION_ROLES[op]).toEqual(['admin']);
     }
   });

@@ -73,9 +73,22 @@ export const OPERATION_ROLES = {
   releaseException: ['admin', 'owner', 'reviewer'],
   resolveException: ['admin', 'owner', 'reviewer'],
   reopenRun: ['admin', 'owner', 'reviewer'],
+  // event subscriptions (webhooks): integrators manage the endpoints they registered, admins and owners every one (webhook-subscription.ts)
+  webhookSubscriptions: ['admin', 'owner', 'integrator'],
+  webhookDeliveries: ['admin', 'owner', 'integrator'],
+  createWebhookSubscription: ['admin', 'owner', 'integrator'],
+  updateWebhookSubscription: ['admin', 'owner', 'integrator'],
+  deleteWebhookSubscription: ['admin', 'owner', 'integrator'],
+  rotateWebhookSecret: ['admin', 'owner', 'integrator'],
+  replayWebhookDelivery: ['admin', 'owner', 'integrator'],
   // identity
   createApiKey: ['admin'],
   revokeApiKey: ['admin'],
+  // people: who may act at all (principal.ts keeps an admin from locking everyone out)
+  createPrincipal: ['admin'],
+  setPrincipalRole: ['admin'],
+  disablePrincipal: ['admin'],
+  enablePrincipal: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Operation = keyof typeof OPERATION_ROLES;

@@ -46,6 +46,14 @@ describe('parseStepDispatch: well-formed messages', () => {
     expect(parsed).toStrictEqual({ ok: true, dispatch: { v: 1, runId: RUN_ID, stepId: 'classify', cause: 'started' } });
   });
 
+  it('keeps a W3C traceparent, and drops a malformed one instead of rejecting the step', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    expect(parseStepDispatch(valid({ traceparent }))).toMatchObject({ ok: true, dispatch: { traceparent } });
+    for (const bad of ['not-a-trace', 42, '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01']) {
+      expect(parseStepDispatch(valid({ traceparent: bad }))).toStrictEqual({ ok: true, dispatch: { v: 1, runId: RUN_ID, stepId: 'classify', cause: 'started' } });
+    }
+  });
+
   it('accepts seq and try of 1, the smallest positive integers', () => {
     expect(parseStepDispatch(valid({ seq: 1, try: 1 }))).toMatchObject({ ok: true, dispatch: { seq: 1, try: 1 } });
   });

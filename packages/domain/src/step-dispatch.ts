@@ -23,12 +23,15 @@ export interface StepDispatch {
   seq?: number;
   /** 1-based automatic try of this step since the last start or human decision. */
   try?: number;
+  /** W3C trace context of the span that wrote this dispatch, so the runner continues its trace. */
+  traceparent?: string;
 }
 
 export type ParsedDispatch = { ok: true; dispatch: StepDispatch } | { ok: false; reason: string; runId: string | null };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const positiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /**
  * Decodes a message from the transport. Anything that is not a well-formed dispatch is reported
@@ -62,6 +65,8 @@ export function parseStepDispatch(raw: string): ParsedDispatch {
       ...(m.decisionId !== undefined ? { decisionId: (m.decisionId as string).toLowerCase() } : {}),
       ...(m.seq !== undefined ? { seq: m.seq as number } : {}),
       ...(m.try !== undefined ? { try: m.try as number } : {}),
+      // Tracing is best effort: a malformed trace context is dropped, never a reason to dead-letter a step.
+      ...(typeof m.traceparent === 'string' && TRACEPARENT.test(m.traceparent) ? { traceparent: m.traceparent } : {}),
     },
   };
 }

@@ -23,7 +23,7 @@ export function createLoaders(ds: DataSource): Loaders {
   return {
     principal: new DataLoader(async (ids) => {
       const rows = await ds.getRepository(PrincipalEntity).find({ where: { id: In([...ids]) } });
-      return byId(ids, rows.map((p) => ({ id: p.id, name: p.name, email: p.email, role: p.role })));
+      return byId(ids, rows.map((p) => ({ id: p.id, name: p.name, email: p.email, role: p.role, disabledAt: p.disabledAt })));
     }),
     workflow: new DataLoader(async (ids) => byId(ids, (await ds.getRepository(WorkflowEntity).find({ where: { id: In([...ids]) } })).map(toWorkflow))),
     version: new DataLoader(async (ids) => byId(ids, (await ds.getRepository(WorkflowVersionEntity).find({ where: { id: In([...ids]) } })).map(toVersion))),

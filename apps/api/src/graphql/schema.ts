@@ -12,6 +12,7 @@ import { DecisionRecordResolver } from '../modules/decision-records/decision-rec
 import { RunReopenResolver } from '../modules/runs/run-reopen.resolver.js';
 import { ApprovalRunbookResolver, ExceptionRunbookResolver, WorkflowVersionRunbookResolver } from '../modules/runbooks/runbook.resolver.js';
 import { IdentityResolver } from '../modules/identity/identity.resolver.js';
+import { WebhookDeliveryResolver, WebhookSubscriptionResolver } from '../modules/webhooks/webhook.resolver.js';
 import { PrincipalResolver } from '../modules/identity/principal.resolver.js';
 import { MetricsResolver } from '../modules/metrics/metrics.resolver.js';
 import { RunResolver } from '../modules/runs/run.resolver.js';
@@ -23,7 +24,7 @@ import { refuseUnusableArguments } from './input-guard.js';
 
 export async function buildGatehouseSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [WorkflowResolver, WorkflowChallengerResolver, ChallengerResolver, WorkflowVersionResolver, EvaluationResolver, ReadinessAssessmentResolver, PromotionSignOffResolver, RunResolver, ApprovalResolver, ApprovalDecisionRecordResolver, ExceptionResolver, HandOffResolver, AuditResolver, IdentityResolver, PrincipalResolver, MetricsResolver, CostAlertResolver, RunReopenResolver, DecisionRecordResolver, WorkflowVersionRunbookResolver, ExceptionRunbookResolver, ApprovalRunbookResolver],
+    resolvers: [WorkflowResolver, WorkflowChallengerResolver, ChallengerResolver, WorkflowVersionResolver, EvaluationResolver, ReadinessAssessmentResolver, PromotionSignOffResolver, RunResolver, ApprovalResolver, ApprovalDecisionRecordResolver, ExceptionResolver, HandOffResolver, AuditResolver, IdentityResolver, PrincipalResolver, MetricsResolver, CostAlertResolver, RunReopenResolver, DecisionRecordResolver, WorkflowVersionRunbookResolver, ExceptionRunbookResolver, ApprovalRunbookResolver, WebhookSubscriptionResolver, WebhookDeliveryResolver],
     globalMiddlewares: [authorizeOperation, enforceKeyWorkflowScope, refuseUnusableArguments],
     validate: false,
   });

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type express from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { apiKeyFromHeaders } from '../identity/api-key-secret.js';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { apiKeyFromHeaders } from '../identity/api-key-headers.js';
+import { createLimiter, type RateLimitStore } from './rate-limit-store.js';
 
 /**
  * Requests allowed per window, per API key and per client IP. 0 turns that limit off.
- * The counters live in this process (rate-limiter-flexible's memory store, fixed windows):
- * with several API replicas each one counts on its own, so the effective limit is the
- * per-process limit times the number of replicas behind the load balancer.
+ * Fixed windows (rate-limiter-flexible). With the memory store each API process counts on its
+ * own, so N replicas behind a load balancer allow N times the limit; the postgres store
+ * (rate-limit-store.ts) counts once for all of them (docs/deployment.md).
  */
 export interface RateLimits {
   windowSeconds: number;
@@ -23,13 +24,14 @@ export const DEFAULT_RATE_LIMITS: RateLimits = { windowSeconds: 10, perKey: 3_00
 
 /**
  * Express middleware for /graphql, before the body is read: a flood costs a map lookup, not a
- * JSON parse or a database round trip. The IP is counted first (it also covers floods of made-up
+ * JSON parse (with the postgres store: one upsert per limiter until the key is over its limit,
+ * then a map lookup too). The IP is counted first (it also covers floods of made-up
  * keys), then the key as presented — hashed, so no secret is kept as a map key. Refusals are
  * HTTP 429 with Retry-After and a GraphQL-shaped body with extensions.code RATE_LIMITED.
  */
-export function rateLimit(limits: RateLimits): express.RequestHandler {
-  const byIp = limits.perIp > 0 ? new RateLimiterMemory({ keyPrefix: 'ip', points: limits.perIp, duration: limits.windowSeconds }) : null;
-  const byKey = limits.perKey > 0 ? new RateLimiterMemory({ keyPrefix: 'key', points: limits.perKey, duration: limits.windowSeconds }) : null;
+export function rateLimit(limits: RateLimits, store: RateLimitStore = { kind: 'memory' }): express.RequestHandler {
+  const byIp = limits.perIp > 0 ? createLimiter(store, { keyPrefix: 'ip', points: limits.perIp, durationSeconds: limits.windowSeconds }) : null;
+  const byKey = limits.perKey > 0 ? createLimiter(store, { keyPrefix: 'key', points: limits.perKey, durationSeconds: limits.windowSeconds }) : null;
   return async (req, res, next) => {
     try {
       if (byIp) await byIp.consume(req.ip ?? req.socket.remoteAddress ?? 'unknown');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, publishedWorkflow, START_RUN, startRun, VALID_INPUT } from '../test/fixtures.js';
 import { expectError, startTestApi, type TestApi } from '../test/test-api.js';
-import { legacySha256 } from './api-key-secret.js';
+import { legacySha256 } from '@gatehouse/db';
 import { forgetVerifiedKeys } from './authenticate.js';
 
 const ME = `{ me { email role } }`;

@@ -1,9 +1,9 @@
 import { appendAuditEvent } from '@gatehouse/db';
 import { isDomainError } from '@gatehouse/domain';
 import express from 'express';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../graphql/context.js';
+import { createLimiter, type RateLimitStore } from '../http/rate-limit-store.js';
 import type { Logger } from '../logger.js';
 import type { RequestAuthenticator } from './authenticate-request.js';
 import { DEV_PRINCIPALS } from '../seed/dev-principals.js';
@@ -18,6 +18,8 @@ export interface AuthRouterOptions {
   sessions: SessionPolicy;
   developmentKeys: boolean;
   oidc: OidcConfig | null;
+  /** Where failed sign-ins are counted: shared by all replicas with the postgres store. */
+  rateLimitStore?: RateLimitStore;
 }
 
 /** The one answer to every failed sign-in, whether the email exists or not. */
@@ -40,7 +42,7 @@ const DEV_PRINCIPAL_IDS = new Set(DEV_PRINCIPALS.map((p) => p.id));
  */
 export function authRouter(options: AuthRouterOptions): express.Router {
   const { dataSource: ds, sessions } = options;
-  const failures = new RateLimiterMemory({ keyPrefix: 'sign-in', points: FAILURES_PER_EMAIL, duration: FAILURE_WINDOW_SECONDS });
+  const failures = createLimiter(options.rateLimitStore ?? { kind: 'memory' }, { keyPrefix: 'sign-in', points: FAILURES_PER_EMAIL, durationSeconds: FAILURE_WINDOW_SECONDS });
   const router = express.Router();
 
   router.get('/config', (_req, res) => {

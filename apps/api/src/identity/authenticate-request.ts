@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../graphql/context.js';
-import { apiKeyFromHeaders } from './api-key-secret.js';
+import { apiKeyFromHeaders } from './api-key-headers.js';
 import { authenticateApiKey } from './authenticate.js';
 import { looksLikeJwt, type OidcVerifier } from './oidc.js';
 import { authenticateSession, readCookie, SESSION_COOKIE, type SessionPolicy } from './sessions.js';

@@ -1,7 +1,7 @@
 import { isRole, roleWithin, type Role } from '@gatehouse/domain';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../graphql/context.js';
-import { apiKeyPrefix, DEVELOPMENT_KEY_PREFIX, legacySha256, verifyApiKey, type KeyHashScheme } from './api-key-secret.js';
+import { apiKeyPrefix, DEVELOPMENT_KEY_PREFIX, legacySha256, verifyApiKey, type KeyHashScheme } from '@gatehouse/db';
 
 export { DEVELOPMENT_KEY_PREFIX };
 

@@ -14,7 +14,7 @@ import type { GraphQLContext } from '../graphql/context.js';
  */
 type Target =
   | { kind: 'workflow'; arg: string; optional?: boolean }
-  | { kind: 'run' | 'approval' | 'exception' | 'hand_off'; arg: string };
+  | { kind: 'run' | 'approval' | 'exception' | 'hand_off' | 'webhook_subscription' | 'webhook_delivery'; arg: string };
 
 export const KEY_SCOPE_TARGETS: Partial<Record<Operation, Target | 'unscoped'>> = {
   me: 'unscoped',
@@ -48,9 +48,16 @@ export const KEY_SCOPE_TARGETS: Partial<Record<Operation, Target | 'unscoped'>> 
   releaseException: { kind: 'exception', arg: 'exceptionId' },
   resolveException: { kind: 'exception', arg: 'exceptionId' },
   recordHandOffOutcome: { kind: 'hand_off', arg: 'handOffId' },
+  webhookSubscriptions: { kind: 'workflow', arg: 'workflowKey', optional: true },
+  createWebhookSubscription: { kind: 'workflow', arg: 'workflowKey' },
+  updateWebhookSubscription: { kind: 'webhook_subscription', arg: 'id' },
+  deleteWebhookSubscription: { kind: 'webhook_subscription', arg: 'id' },
+  rotateWebhookSecret: { kind: 'webhook_subscription', arg: 'id' },
+  webhookDeliveries: { kind: 'webhook_subscription', arg: 'subscriptionId' },
+  replayWebhookDelivery: { kind: 'webhook_delivery', arg: 'deliveryId' },
 };
 
-const TABLE_OF = { run: 'runs', approval: 'approvals', exception: 'exception_items', hand_off: 'hand_offs' } as const;
+const TABLE_OF = { run: 'runs', approval: 'approvals', exception: 'exception_items', hand_off: 'hand_offs', webhook_subscription: 'webhook_subscriptions', webhook_delivery: 'webhook_deliveries' } as const;
 
 /** Runs after the role gate (authorizeOperation), on root fields only. */
 export const enforceKeyWorkflowScope: MiddlewareFn<GraphQLContext> = async ({ context, info, args }, next) => {

@@ -1,5 +1,5 @@
 import { DomainError } from '@gatehouse/domain';
-import { PASSWORD_COST, scryptHash, scryptVerify, type ScryptCost } from './scrypt-hash.js';
+import { PASSWORD_COST, scryptHash, scryptVerify, type ScryptCost } from '@gatehouse/db';
 
 export const MIN_PASSWORD_LENGTH = 12;
 const MAX_PASSWORD_LENGTH = 256;

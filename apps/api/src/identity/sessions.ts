@@ -53,8 +53,8 @@ export async function revokeSession(ds: DataSource, token: string): Promise<bool
   return rows.length > 0;
 }
 
-/** Ends every session of a principal (password changed). */
-export async function revokeSessionsOf(ds: DataSource, principalId: string, exceptSessionId?: string): Promise<void> {
+/** Ends every session of a principal (password changed, principal disabled: then inside its transaction). */
+export async function revokeSessionsOf(ds: Pick<DataSource, 'query'>, principalId: string, exceptSessionId?: string): Promise<void> {
   await ds.query(`UPDATE sessions SET revoked_at = now() WHERE principal_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)`, [principalId, exceptSessionId ?? null]);
 }
 

@@ -1,9 +1,7 @@
-import { appendAuditEvent } from '@gatehouse/db';
+import { appendAuditEvent, hashApiKey, PUBLIC_SECRET_COST } from '@gatehouse/db';
 import { SYSTEM_ACTOR_ROLE, type Role } from '@gatehouse/domain';
 import type { DataSource } from 'typeorm';
-import { hashApiKey } from '../identity/api-key-secret.js';
 import { hashPassword } from '../identity/password.js';
-import { PUBLIC_SECRET_COST } from '../identity/scrypt-hash.js';
 
 /** Every development principal's password (public, like the gh_dev_* keys; never seeded in production). */
 export const DEV_PASSWORD = 'gatehouse-dev';

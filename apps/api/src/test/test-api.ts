@@ -27,7 +27,7 @@ export interface TestApi {
 }
 
 /** A real API over real HTTP on a fresh database cloned from the migrated template. */
-export async function startTestApi(options: Pick<AppOptions, 'allowDevelopmentKeys' | 'sessions' | 'oidc'> = {}): Promise<TestApi> {
+export async function startTestApi(options: Pick<AppOptions, 'allowDevelopmentKeys' | 'sessions' | 'oidc' | 'metricsAccess' | 'webhookTargets'> = {}): Promise<TestApi> {
   const db = await createTestDatabase(inject('gatehousePostgres'));
   const ds = createDataSource({ url: db.appUrl, poolSize: 8, role: APP_DATABASE_ROLE });
   await ds.initialize();

@@ -25,6 +25,8 @@ const DecisionRecordPage = screen(() => import('../features/runs/components/deci
 const WorkflowsPage = screen(() => import('../features/workflows/components/workflows-page.js'), 'WorkflowsPage');
 const WorkflowPage = screen(() => import('../features/workflows/components/workflow-page.js'), 'WorkflowPage');
 const MetricsPage = screen(() => import('../features/metrics/components/metrics-page.js'), 'MetricsPage');
+const WebhooksPage = screen(() => import('../features/webhooks/components/webhooks-page.js'), 'WebhooksPage');
+const PeoplePage = screen(() => import('../features/people/components/people-page.js'), 'PeoplePage');
 
 /** The screens this role may open; an integrator (no queue) starts at Runs. */
 function MainNav() {
@@ -104,6 +106,8 @@ export function App() {
             <Route path="/workflows" element={<WorkflowsPage />} />
             <Route path="/workflows/:workflowKey" element={<WorkflowPage />} />
             <Route path="/metrics" element={<MetricsPage />} />
+            <Route path="/webhooks" element={<WebhooksPage />} />
+            <Route path="/people" element={<PeoplePage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

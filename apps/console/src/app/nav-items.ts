@@ -5,4 +5,6 @@ export const NAV_ITEMS = [
   { to: '/runs', label: 'Runs', operation: 'runs' },
   { to: '/workflows', label: 'Workflows', operation: 'workflows' },
   { to: '/metrics', label: 'Metrics', operation: 'metrics' },
+  { to: '/webhooks', label: 'Webhooks', operation: 'webhookSubscriptions' },
+  { to: '/people', label: 'People', operation: 'createPrincipal' },
 ] as const;

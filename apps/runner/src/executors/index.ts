@@ -1,3 +1,4 @@
 export * from './step-result.js';
 export * from './agent-executor.js';
 export * from './action-webhook.js';
+export { describeTarget } from '../http/signed-post.js';

@@ -14,6 +14,8 @@ export interface PriorAttempts {
 export interface RunSnapshot {
   run: Run;
   paused: boolean;
+  /** For spans and logs. */
+  workflowKey: string;
 }
 
 /** The decisions (approvals granted, exception overrides) some dispatches of a batch act on. */
@@ -25,10 +27,10 @@ export interface BatchDecisions {
 export async function loadRuns(ds: DataSource, runIds: string[]): Promise<Map<string, RunSnapshot>> {
   const runs = (await ds.getRepository(RunEntity).findBy({ id: In(runIds) })).map(toRun);
   const workflowIds = [...new Set(runs.map((r) => r.workflowId))];
-  const paused = new Set(
-    ((await ds.query(`SELECT id::text AS id FROM workflows WHERE paused AND id = ANY($1::uuid[])`, [workflowIds])) as Array<{ id: string }>).map((w) => w.id),
+  const workflows = new Map(
+    ((await ds.query(`SELECT id::text AS id, key, paused FROM workflows WHERE id = ANY($1::uuid[])`, [workflowIds])) as Array<{ id: string; key: string; paused: boolean }>).map((w) => [w.id, w]),
   );
-  return new Map(runs.map((run) => [run.id, { run, paused: paused.has(run.workflowId) }]));
+  return new Map(runs.map((run) => [run.id, { run, paused: workflows.get(run.workflowId)?.paused ?? false, workflowKey: workflows.get(run.workflowId)?.key ?? '' }]));
 }
 
 export async function loadPriorAttempts(ds: DataSource, runIds: string[]): Promise<Map<string, PriorAttempts>> {

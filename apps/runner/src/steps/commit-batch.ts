@@ -1,4 +1,4 @@
-import { ApprovalEntity, auditInputFor, appendAuditEvents, ExceptionItemEntity, fromApproval, fromExceptionItem, fromHandOff, HandOffEntity, insertEntity, inTransaction, OUTBOX_CHANNEL, type AppendAuditEventInput, type Tx } from '@gatehouse/db';
+import { ApprovalEntity, auditInputFor, appendAuditEvents, captureWebhookEvents, ExceptionItemEntity, fromApproval, fromExceptionItem, fromHandOff, HandOffEntity, insertEntity, inTransaction, OUTBOX_CHANNEL, type AppendAuditEventInput, type Tx, type WebhookEventSource } from '@gatehouse/db';
 import { AGENT_SCOPE_PATH_ROOTS, attemptStatusFor, GATE_OUTPUT_PATH_ROOTS, handOffFromException, redactStepTrace, isAuditedEvent, progressRun, STEP_DISPATCH_TOPIC, stepDispatchMessage, type DomainEvent, type Run, type StepDispatch } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -49,6 +49,8 @@ export function commitBatch(ds: DataSource, executions: Execution[], parked: Par
     const runs: Run[] = [];
     // Built per run: its version's privacy policy redacts the events' payloads (auditInputFor).
     const events: AppendAuditEventInput[] = [];
+    // The same events, for the webhook deliveries integrators subscribed to (the run says whether it is a challenger).
+    const webhookSources: WebhookEventSource[] = [];
     const outbox: Array<{ topic: string; key: string; payload: unknown; availableAt: Date }> = [];
     const approvals: ApprovalEntity[] = [];
     const exceptions: ExceptionItemEntity[] = [];
@@ -58,9 +60,15 @@ export function commitBatch(ds: DataSource, executions: Execution[], parked: Par
     for (const e of fresh) {
       const progress = progressRun({ run: e.run, definition: e.definition, stepId: e.step.id, tryNo: e.tryNo, outcome: e.outcome, now, newId: randomUUID, effectKey: e.effectKey });
       runs.push(progress.run);
-      const audit = (evs: readonly DomainEvent[]) => events.push(...evs.map((ev) => auditInputFor(null, ev, now, e.definition.privacy)));
+      const audit = (evs: readonly DomainEvent[]) => {
+        events.push(...evs.map((ev) => auditInputFor(null, ev, now, e.definition.privacy)));
+        webhookSources.push(...evs.map((event) => ({ event, occurredAt: now, run: e.run })));
+      };
       audit(progress.events.filter(isAuditedEvent));
-      if (progress.next) outbox.push({ topic: STEP_DISPATCH_TOPIC, key: e.run.id, payload: stepDispatchMessage(progress.next.dispatch), availableAt: progress.next.availableAt });
+      if (progress.next) {
+        const dispatch = stepDispatchMessage({ ...progress.next.dispatch, ...(e.traceparent ? { traceparent: e.traceparent } : {}) });
+        outbox.push({ topic: STEP_DISPATCH_TOPIC, key: e.run.id, payload: dispatch, availableAt: progress.next.availableAt });
+      }
       if (progress.approval) approvals.push(fromApproval(progress.approval));
       if (progress.exception) exceptions.push(fromExceptionItem(progress.exception));
       // The exception policy handed the run off: track the hand-off until the manual path reports back.
@@ -90,6 +98,7 @@ export function commitBatch(ds: DataSource, executions: Execution[], parked: Par
         [options.transport, STEP_DISPATCH_TOPIC, JSON.stringify(deadLetters.map((d) => ({ key: d.key, payload: d.payload, reason: d.reason, run_id: d.runId })))],
       );
     }
+    await captureWebhookEvents(tx, webhookSources);
     // Last, so the audit chain's lock is held for as short a time as possible.
     await appendAuditEvents(tx, events);
     return { committed: fresh.length, stale: executions.length - fresh.length, parked: parked.length };

@@ -34,6 +34,8 @@ export interface Execution {
   effectKey: string | null;
   startedAt: Date;
   finishedAt: Date;
+  /** W3C trace context of this execution's span: the next dispatch continues the trace from it. */
+  traceparent?: string;
 }
 
 export interface ExecuteInput {

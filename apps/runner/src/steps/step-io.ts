@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { createAgentExecutor, emptyTrace, sendActionWebhook } from '../executors/index.js';
+import { inSpan, SPAN_ATTRIBUTES, SpanKind, SpanStatusCode } from '@gatehouse/telemetry';
+import { createAgentExecutor, describeTarget, emptyTrace, sendActionWebhook } from '../executors/index.js';
 import type { RunnerEnv } from '../env.js';
 import type { StepIo } from './execute-step.js';
 
@@ -30,7 +31,12 @@ export function createStepIo(env: Pick<RunnerEnv, 'AGENT_BASE_URL' | 'AGENT_API_
           trace: emptyTrace({ provider: 'webhook' }),
         };
       }
-      return sendActionWebhook({ url, secret: env.actionSecret, action: step.action, args, idempotencyKey, runId, stepId: step.id, timeoutMs: step.timeoutMs ?? env.ACTION_TIMEOUT_MS });
+      // A client span of its own: the receiver's side joins the trace under it (traceparent header).
+      return inSpan(`action ${step.action}`, { [SPAN_ATTRIBUTES.runId]: runId, [SPAN_ATTRIBUTES.stepId]: step.id, 'gatehouse.action': step.action, 'server.address': describeTarget(url) }, async (span) => {
+        const outcome = await sendActionWebhook({ url, secret: env.actionSecret, action: step.action, args, idempotencyKey, runId, stepId: step.id, timeoutMs: step.timeoutMs ?? env.ACTION_TIMEOUT_MS });
+        if (!outcome.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.message });
+        return outcome;
+      }, undefined, SpanKind.CLIENT);
     },
   };
 }

@@ -56,15 +56,17 @@ export async function listenForOutbox(options: {
   connectionString: string;
   logger: Logger;
   onWake: (topic: string | null) => void;
+  /** Another NOTIFY channel than the outbox's (the webhook dispatcher's). */
+  channel?: string;
 }): Promise<OutboxListener> {
-  const { connectionString, logger, onWake } = options;
+  const { connectionString, logger, onWake, channel = OUTBOX_CHANNEL } = options;
   let closed = false;
   let client: pg.Client | null = null;
   let retryTimer: NodeJS.Timeout | undefined;
   let failures = 0;
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString, application_name: 'gatehouse-outbox-listen' });
+    const next = new pg.Client({ connectionString, application_name: channel === OUTBOX_CHANNEL ? 'gatehouse-outbox-listen' : 'gatehouse-webhook-listen' });
     let established = false;
     const onLost = (err?: Error) => {
       // Errors before LISTEN succeeded are the caller's to handle (the promise rejects).
@@ -80,7 +82,7 @@ export async function listenForOutbox(options: {
     next.on('end', () => onLost());
     try {
       await next.connect();
-      await next.query(`LISTEN "${OUTBOX_CHANNEL}"`);
+      await next.query(`LISTEN "${channel}"`);
     } catch (err) {
       await next.end().catch(() => undefined);
       throw err;

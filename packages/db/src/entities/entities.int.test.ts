@@ -13,8 +13,8 @@ import {
   WorkflowVersionEntity,
 } from './index.js';
 
-/** Derived data written only by triggers and the metrics refresh SQL (migration 1733097600000), never through entities. */
-const DERIVED_TABLES = ['metrics_changes', 'metrics_hourly'];
+/** Tables never written through entities: derived metrics data (triggers and the refresh SQL, migration 1733097600000) and the shared rate-limit counters (rate-limiter-flexible, migration 1734134400000). */
+const DERIVED_TABLES = ['metrics_changes', 'metrics_hourly', 'rate_limit_counters'];
 
 interface DbColumn {
   table_name: string;

@@ -19,6 +19,9 @@ import { StepAttemptEntity } from './step-attempt.entity.js';
 import { WorkflowReviewerEntity } from './workflow-reviewer.entity.js';
 import { WorkflowVersionEntity } from './workflow-version.entity.js';
 import { WorkflowEntity } from './workflow.entity.js';
+import { WebhookDeliveryAttemptEntity } from './webhook-delivery-attempt.entity.js';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
+import { WebhookSubscriptionEntity } from './webhook-subscription.entity.js';
 
 export {
   ApiKeyEntity,
@@ -42,6 +45,9 @@ export {
   WorkflowEntity,
   WorkflowReviewerEntity,
   WorkflowVersionEntity,
+  WebhookSubscriptionEntity,
+  WebhookDeliveryEntity,
+  WebhookDeliveryAttemptEntity,
 };
 export { bigintToNumber, numericToNumber } from './column-transformers.js';
 
@@ -71,4 +77,7 @@ export const entities = [
   ReadinessAssessmentEntity,
   PromotionSignOffEntity,
   SessionEntity,
+  WebhookSubscriptionEntity,
+  WebhookDeliveryEntity,
+  WebhookDeliveryAttemptEntity,
 ];

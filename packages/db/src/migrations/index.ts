@@ -11,6 +11,9 @@ import { Authentication1733356800000 } from './1733356800000-authentication.js';
 import { Authorization1733443200000 } from './1733443200000-authorization.js';
 import { Runbooks1733529600000 } from './1733529600000-runbooks.js';
 import { Challengers1733616000000 } from './1733616000000-challengers.js';
+import { Webhooks1733875200000 } from './1733875200000-webhooks.js';
+import { RateLimits1734134400000 } from './1734134400000-rate-limits.js';
+import { PrincipalEmails1734220800000 } from './1734220800000-principal-emails.js';
 
 /** Every migration, oldest first. Append new ones; never edit or reorder landed ones. */
-export const migrations = [InitialSchema1732579200000, Runner1732665600000, AuditLockHead1732752000000, AuditPending1732838400000, Evaluation1732924800000, OutcomeMetrics1733011200000, MetricsRollups1733097600000, AuditGrants1733184000000, Privacy1733270400000, Authentication1733356800000, Authorization1733443200000, Runbooks1733529600000, Challengers1733616000000];
+export const migrations = [InitialSchema1732579200000, Runner1732665600000, AuditLockHead1732752000000, AuditPending1732838400000, Evaluation1732924800000, OutcomeMetrics1733011200000, MetricsRollups1733097600000, AuditGrants1733184000000, Privacy1733270400000, Authentication1733356800000, Authorization1733443200000, Runbooks1733529600000, Challengers1733616000000, Webhooks1733875200000, RateLimits1734134400000, PrincipalEmails1734220800000];

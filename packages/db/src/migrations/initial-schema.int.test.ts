@@ -20,11 +20,15 @@ const TABLES = [
   'parked_dispatches',
   'principals',
   'promotion_signoffs',
+  'rate_limit_counters',
   'readiness_assessments',
   'runs',
   'sessions',
   'shadow_outcomes',
   'step_attempts',
+  'webhook_deliveries',
+  'webhook_delivery_attempts',
+  'webhook_subscriptions',
   'workflow_reviewers',
   'workflow_versions',
   'workflows',
@@ -69,7 +73,7 @@ describe('migrations on an empty database', () => {
   });
 
   it('applies the schema, then has nothing pending and nothing more to apply', async () => {
-    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000', 'AuditLockHead1732752000000', 'AuditPending1732838400000', 'Evaluation1732924800000', 'OutcomeMetrics1733011200000', 'MetricsRollups1733097600000', 'AuditGrants1733184000000', 'Privacy1733270400000', 'Authentication1733356800000', 'Authorization1733443200000', 'Runbooks1733529600000', 'Challengers1733616000000']);
+    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000', 'AuditLockHead1732752000000', 'AuditPending1732838400000', 'Evaluation1732924800000', 'OutcomeMetrics1733011200000', 'MetricsRollups1733097600000', 'AuditGrants1733184000000', 'Privacy1733270400000', 'Authentication1733356800000', 'Authorization1733443200000', 'Runbooks1733529600000', 'Challengers1733616000000', 'Webhooks1733875200000', 'RateLimits1734134400000', 'PrincipalEmails1734220800000']);
     const objects = await userObjects(ds);
     expect(objects.tables).toEqual([...TABLES, 'migrations'].sort());
     expect(objects.auditFunctions).toBe(2);
@@ -86,7 +90,7 @@ describe('migrations on an empty database', () => {
     expect(await ds.query('SELECT count(*)::int AS n FROM migrations')).toEqual([{ n: 0 }]);
     expect(await hasPendingMigrations(ds)).toBe(true);
 
-    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000', 'AuditLockHead1732752000000', 'AuditPending1732838400000', 'Evaluation1732924800000', 'OutcomeMetrics1733011200000', 'MetricsRollups1733097600000', 'AuditGrants1733184000000', 'Privacy1733270400000', 'Authentication1733356800000', 'Authorization1733443200000', 'Runbooks1733529600000', 'Challengers1733616000000']);
+    expect(await runMigrations(ds)).toEqual(['InitialSchema1732579200000', 'Runner1732665600000', 'AuditLockHead1732752000000', 'AuditPending1732838400000', 'Evaluation1732924800000', 'OutcomeMetrics1733011200000', 'MetricsRollups1733097600000', 'AuditGrants1733184000000', 'Privacy1733270400000', 'Authentication1733356800000', 'Authorization1733443200000', 'Runbooks1733529600000', 'Challengers1733616000000', 'Webhooks1733875200000', 'RateLimits1734134400000', 'PrincipalEmails1734220800000']);
     expect((await userObjects(ds)).tables).toEqual([...TABLES, 'migrations'].sort());
     const [principal] = (await ds.query(
       `INSERT INTO principals (name, email, role) VALUES ('Ada', 'ada@example.com', 'admin') RETURNING role`,

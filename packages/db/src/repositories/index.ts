@@ -14,3 +14,4 @@ export * from './run.mapper.js';
 export * from './transaction.js';
 export * from './workflow.mapper.js';
 export * from './version-cache.js';
+export * from './principals.js';

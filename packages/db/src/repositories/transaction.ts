@@ -1,4 +1,5 @@
 import { appendAuditEvents, type AppendAuditEventInput } from '../audit/audit-log.js';
+import { captureWebhookEvents } from '../webhooks/webhook-capture.js';
 import { redactAuditData, SYSTEM_ACTOR_ROLE, type Actor, type DomainEvent, type PrivacyPolicy } from '@gatehouse/domain';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
@@ -35,9 +36,12 @@ export async function inTransaction<T>(ds: DataSource, work: (tx: Tx) => Promise
  * Writes one audit event per domain event, inside the caller's transaction, so a state change
  * and its audit record commit together. Related ids (workflow, run) become scope ids so a
  * run's or workflow's trail includes events about its approvals and exceptions. `privacy`: the
- * workflow version's policy, when the events are about one run (see auditInputFor).
+ * workflow version's policy, when the events are about one run (see auditInputFor). Events
+ * integrators subscribed to are captured as webhook deliveries in the same transaction.
  */
 export async function recordEvents(tx: Tx, actor: Actor | null, events: readonly DomainEvent[], privacy?: PrivacyPolicy): Promise<void> {
+  const now = new Date();
+  await captureWebhookEvents(tx, events.map((event) => ({ event, occurredAt: now })));
   await appendAuditEvents(tx, events.map((event) => auditInputFor(actor, event, undefined, privacy)));
 }
 

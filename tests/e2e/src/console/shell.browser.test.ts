@@ -23,7 +23,7 @@ describeInChromium('console shell in Chromium', (suite) => {
   it('an integrator sees only the screens its role may read', async () => {
     const { page } = await openConsole(suite.browser, suite.platform.consoleUrl, 'gh_dev_integrator');
     await page.goto('/');
-    await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual(['Runs', 'Workflows']);
+    await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual(['Runs', 'Workflows', 'Webhooks']);
     expect(new URL(page.url()).pathname).toBe('/runs');
   });
 });

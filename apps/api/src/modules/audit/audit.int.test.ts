@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataSource, gateRunForApproval, raiseRunException, sealPendingAuditEvents } from '@gatehouse/db';
 import type { DataSource } from 'typeorm';
@@ -17,18 +14,6 @@ const TRAIL = `query ($subjectId: String, $first: Int, $after: String) {
 const DECIDE = `mutation ($id: ID!) { decideApproval(approvalId: $id, decision: approve) { id status } }`;
 const CANCEL = `mutation ($id: ID!, $reason: String!) { cancelRun(runId: $id, reason: $reason) { id status cancelReason } }`;
 const RESOLVE = `mutation ($id: ID!) { resolveException(exceptionId: $id, resolution: retry, note: "Transient") { id status } }`;
-
-/** The built `pnpm gatehouse` CLI (packages/db/dist/cli/gatehouse.js), run as a child process. */
-const CLI = createRequire(import.meta.url).resolve('@gatehouse/db').replace(/index\.js$/, 'cli/gatehouse.js');
-const verifyWithCli = async (databaseUrl: string) => {
-  try {
-    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'audit', 'verify', '--json'], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl } });
-    return { code: 0, result: JSON.parse(stdout) };
-  } catch (error) {
-    const { code, stdout } = error as { code: number; stdout: string };
-    return { code, result: JSON.parse(stdout) };
-  }
-};
 
 let api: TestApi;
 /** The database's owner (the superuser here): what a DBA could do, which the API's role cannot. */
@@ -196,14 +181,12 @@ describe('tamper detection', () => {
       // The guard is back on.
       await expect(owner.query(`DELETE FROM audit_events WHERE seq = $1`, [target.seq])).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/append-only/) });
       const broken = (await api.ok(KEYS.admin, VERIFY)).verifyAuditChain;
+      // (apps/cli's audit tests show `gatehouse audit verify` naming the same link.)
       expect(broken).toMatchObject({ ok: false, checked: target.seq, headSeq: target.seq - 1, firstBroken: { seq: target.seq, id: target.id, reason: 'hash_mismatch' } });
-      // The CLI names the same link and exits 1.
-      expect(await verifyWithCli(api.ownerUrl)).toEqual({ code: 1, result: { ...broken, pendingUnsealed: 0 } });
     } finally {
       await editData(target.data);
     }
     const restored = (await api.ok(KEYS.admin, VERIFY)).verifyAuditChain;
     expect(restored).toMatchObject({ ok: true, checked: await countRows(api.ds, 'audit_events'), firstBroken: null });
-    expect(await verifyWithCli(api.ownerUrl)).toEqual({ code: 0, result: { ...restored, pendingUnsealed: 0 } });
   });
 });

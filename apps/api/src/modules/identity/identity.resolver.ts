@@ -1,4 +1,4 @@
-import type { ApiKey, Role } from '@gatehouse/domain';
+import { DomainError, type ApiKey, type Role } from '@gatehouse/domain';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { principalOf } from '../../graphql/authorize.js';
 import type { GraphQLContext } from '../../graphql/context.js';
@@ -15,8 +15,12 @@ export class IdentityResolver {
   }
 
   @Query(() => [PrincipalType], { description: 'Active principals, e.g. to name workflow owners.' })
-  principals(@Ctx() ctx: GraphQLContext): Promise<PrincipalType[]> {
-    return ctx.services.identity.principals();
+  principals(
+    @Arg('includeDisabled', () => Boolean, { nullable: true, description: 'Admins only: list disabled principals too (People screen).' }) includeDisabled: boolean | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<PrincipalType[]> {
+    if (includeDisabled && principalOf(ctx).role !== 'admin') throw new DomainError('forbidden', 'Only admins may list disabled principals (includeDisabled).', { field: 'includeDisabled' });
+    return ctx.services.identity.principals(includeDisabled ?? false);
   }
 
   @Query(() => [ApiKeyType])

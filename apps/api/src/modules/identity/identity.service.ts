@@ -3,7 +3,7 @@ import { ApiKeyEntity, inTransaction, isUuid, PrincipalEntity, recordEvents, res
 import { DomainError, isRole, issueApiKey, revokeApiKey, type Actor, type ApiKey, type Role } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
-import { generateApiKey, hashApiKey } from '../../identity/api-key-secret.js';
+import { generateApiKey, hashApiKey } from '@gatehouse/db';
 import type { PrincipalType } from './principal.types.js';
 
 function toApiKey(e: ApiKeyEntity): ApiKey {
@@ -13,9 +13,9 @@ function toApiKey(e: ApiKeyEntity): ApiKey {
 export class IdentityService {
   constructor(private readonly ds: DataSource) {}
 
-  async principals(): Promise<PrincipalType[]> {
+  async principals(includeDisabled = false): Promise<PrincipalType[]> {
     const rows = await this.ds.getRepository(PrincipalEntity).find({ order: { role: 'ASC', name: 'ASC' } });
-    return rows.filter((p) => !p.disabledAt).map((p) => ({ id: p.id, name: p.name, email: p.email, role: p.role }));
+    return rows.filter((p) => includeDisabled || !p.disabledAt).map((p) => ({ id: p.id, name: p.name, email: p.email, role: p.role, disabledAt: p.disabledAt }));
   }
 
   async apiKeys(): Promise<ApiKey[]> {

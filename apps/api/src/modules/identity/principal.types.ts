@@ -14,4 +14,7 @@ export class PrincipalType {
 
   @Field(() => RoleEnum)
   role: string;
+
+  @Field(() => Date, { nullable: true, description: 'When an admin disabled them (they can neither sign in nor use their keys); null: enabled.' })
+  disabledAt?: Date | null;
 }

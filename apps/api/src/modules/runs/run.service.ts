@@ -1,4 +1,5 @@
 import { applyRunCommand, ApprovalEntity, assertWorkflowScope, auditInputFor, VersionCache, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt, toWorkflow, type Tx, WorkflowEntity } from '@gatehouse/db';
+import { context, currentTraceparent, inSpan, SPAN_ATTRIBUTES, trace } from '@gatehouse/telemetry';
 import {
   DomainError,
   canonicalInput,
@@ -55,7 +56,18 @@ export class RunService {
    * statement. Same idempotency key + same input returns the existing run (also under a race:
    * the unique index decides and the loser reads the winner's row).
    */
-  async start(actor: Actor, cmd: StartRunCommand): Promise<{ run: Run; replayed: boolean }> {
+  start(actor: Actor, cmd: StartRunCommand): Promise<{ run: Run; replayed: boolean }> {
+    // The request's span (if any) gets the run id too: every span of a run carries it.
+    const request = trace.getSpan(context.active());
+    return inSpan('gatehouse.start_run', { [SPAN_ATTRIBUTES.workflowKey]: cmd.workflowKey }, async (span) => {
+      const started = await this.startInSpan(actor, cmd);
+      for (const s of [span, request]) s?.setAttribute(SPAN_ATTRIBUTES.runId, started.run.id);
+      span.setAttribute('gatehouse.replayed', started.replayed);
+      return started;
+    });
+  }
+
+  private async startInSpan(actor: Actor, cmd: StartRunCommand): Promise<{ run: Run; replayed: boolean }> {
     const inputHash = createHash('sha256').update(canonicalInput(cmd.input)).digest('hex');
     const key = cmd.idempotencyKey.trim();
     const db = this.ds.manager;
@@ -82,7 +94,7 @@ export class RunService {
       if (shadowed) events.push(...shadowed.events);
       // Staged rather than appended: the chain's lock is not taken on this hot path (see stageAuditEvents).
       const audit = events.map((e) => auditInputFor(actor, { ...e, data: { ...e.data, workflowKey: workflow.key } }));
-      const outcome = await insertRunWithFirstDispatch(db, state, audit, workflow.challenger ?? null, shadowed?.state ?? null);
+      const outcome = await insertRunWithFirstDispatch(db, state, audit, workflow.challenger ?? null, shadowed?.state ?? null, currentTraceparent());
       if (outcome === 'inserted') {
         this.sealer.soon();
         return { run: state, replayed: false };

@@ -25,9 +25,12 @@ export async function insertRunWithFirstDispatch(
   /** The workflow's challenger as the run was built from it (null: none); part of the guard. */
   workflowChallenger: { versionId: string; sharePercent: number } | null,
   challenger: Run | null,
+  /** W3C trace context the runner continues (unset: tracing off). */
+  traceparent?: string,
 ): Promise<InsertRunOutcome> {
-  const dispatch = stepDispatchMessage({ runId: run.id, stepId: run.currentStepId!, cause: 'started', seq: run.dispatchSeq });
-  const challengerDispatch = challenger ? stepDispatchMessage({ runId: challenger.id, stepId: challenger.currentStepId!, cause: 'started', seq: challenger.dispatchSeq }) : null;
+  const trace = traceparent ? { traceparent } : {};
+  const dispatch = stepDispatchMessage({ runId: run.id, stepId: run.currentStepId!, cause: 'started', seq: run.dispatchSeq, ...trace });
+  const challengerDispatch = challenger ? stepDispatchMessage({ runId: challenger.id, stepId: challenger.currentStepId!, cause: 'started', seq: challenger.dispatchSeq, ...trace }) : null;
   const rows = (await db.query(
     `WITH current AS (
        SELECT EXISTS (SELECT 1 FROM workflows w WHERE w.id = $2 AND w.published_version_id = $3 AND w.rollout_stage = $4

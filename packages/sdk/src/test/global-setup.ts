@@ -1,0 +1,1 @@
+export { default } from '@gatehouse/api/src/test/global-setup.js';

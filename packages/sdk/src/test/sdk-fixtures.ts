@@ -1,0 +1,23 @@
+import { GatehouseClient, type GatehouseClientOptions } from '../index.js';
+
+// The API's own test harness and fixtures: a real server on a fresh database.
+export { driveRun } from '@gatehouse/api/src/test/drive-run.js';
+export { KEYS, publishedWorkflow, VALID_INPUT } from '@gatehouse/api/src/test/fixtures.js';
+export { startTestApi, type TestApi } from '@gatehouse/api/src/test/test-api.js';
+
+/** Support triage has no agent step; driveRun still wants a model. */
+export const NO_MODEL = { model: () => ({ output: {} }) };
+
+export function clientFor(baseUrl: string, apiKey: string, options: Partial<GatehouseClientOptions> = {}): GatehouseClient {
+  return new GatehouseClient({ baseUrl, apiKey, retry: { retries: 2, minDelayMs: 10, maxDelayMs: 50 }, ...options });
+}
+
+/** The rejection of a promise, for asserting on errors. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}

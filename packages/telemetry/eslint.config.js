@@ -1,0 +1,3 @@
+import { base } from '@gatehouse/config/eslint';
+
+export default base;
