@@ -65,6 +65,12 @@ export interface RunningApi {
   graphqlUrl: string;
 }
 
+/** BENCH_API_ENV="NAME=value,NAME=value": API settings to try (e.g. METRICS_REFRESH_INTERVAL_MS=0). */
+function apiOverrides(): Record<string, string> {
+  const pairs = (process.env.BENCH_API_ENV ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  return Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+}
+
 /** The API process from its build, with the development principals and no demo data. */
 export async function startApi(databaseUrl: string): Promise<RunningApi> {
   const port = await findFreePort();
@@ -79,6 +85,7 @@ export async function startApi(databaseUrl: string): Promise<RunningApi> {
     // address by design: a BENCH_API_RATE above the defaults must measure the API, not the limiter.
     API_RATE_LIMIT_PER_KEY: String(Math.max(3000, Number(process.env.BENCH_API_RATE ?? 200) * 20)),
     API_RATE_LIMIT_PER_IP: String(Math.max(6000, Number(process.env.BENCH_API_RATE ?? 200) * 40)),
+    ...apiOverrides(),
   });
   await waitForHttp(`http://127.0.0.1:${port}/readyz`, proc, 60_000);
   return { proc, graphqlUrl: `http://127.0.0.1:${port}/graphql` };
