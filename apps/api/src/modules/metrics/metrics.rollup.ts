@@ -81,8 +81,11 @@ export async function countDirtyHours(db: Queryable, scope: Pick<RefreshScope, '
 }
 
 /**
- * Refreshes every dirty hour every `intervalMs` (0: never), on one connection taken for each
- * round; a failed round is logged and tried again next time.
+ * Refreshes every dirty hour that has ended every `intervalMs` (0: never), on one connection
+ * taken for each round; a failed round is logged and tried again next time. The hour still
+ * filling is left dirty until it ends: recomputing it every tick cost O(runs in that hour) every
+ * few seconds, competing with the very inserts that fill it (docs/benchmarks.md, fifth round),
+ * and reads take it from the raw tables anyway (a window ending now has it as its partial edge).
  */
 export function startMetricsRollupRefresh(
   ds: { createQueryRunner(): Queryable & { connect(): Promise<unknown>; release(): Promise<void> } },
@@ -93,10 +96,15 @@ export function startMetricsRollupRefresh(
     const runner = ds.createQueryRunner();
     await runner.connect();
     try {
-      await refreshMetricsRollups(runner);
+      await refreshMetricsRollups(runner, { to: startOfHour(new Date()) });
     } finally {
       await runner.release();
     }
   };
   return startPeriodicJob('metrics rollup refresh', intervalMs, round, logger);
+}
+
+/** The start of the UTC hour `at` falls in. */
+function startOfHour(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
 }
