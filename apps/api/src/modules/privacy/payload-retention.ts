@@ -18,6 +18,8 @@ export interface PayloadRetentionResult {
   approvals: number;
   exceptions: number;
   shadowOutcomes: number;
+  /** Settled webhook deliveries of the purged runs, deleted with their attempts. */
+  webhookDeliveries: number;
 }
 
 export const PAYLOAD_PURGE_AUDIT_ACTION = 'payloads.purged';
@@ -46,7 +48,7 @@ export async function purgeExpiredPayloads(ds: DataSource, options: PayloadReten
   const now = options.now ?? new Date();
   const cutoff = new Date(now.getTime() - options.retentionDays * 86_400_000);
   const batchSize = options.batchSize ?? 500;
-  const total: PayloadRetentionResult = { cutoff: cutoff.toISOString(), runs: 0, stepAttempts: 0, approvals: 0, exceptions: 0, shadowOutcomes: 0 };
+  const total: PayloadRetentionResult = { cutoff: cutoff.toISOString(), runs: 0, stepAttempts: 0, approvals: 0, exceptions: 0, shadowOutcomes: 0, webhookDeliveries: 0 };
 
   for (;;) {
     const done = await inTransaction(ds, async (tx) => {
@@ -56,6 +58,7 @@ export async function purgeExpiredPayloads(ds: DataSource, options: PayloadReten
       total.approvals += batch.approvals;
       total.exceptions += batch.exceptions;
       total.shadowOutcomes += batch.shadowOutcomes;
+      total.webhookDeliveries += batch.webhookDeliveries;
       const last = batch.runs < batchSize;
       if (last && total.runs > 0) {
         await appendAuditEvent(tx, {
@@ -86,7 +89,7 @@ async function purgeBatch(tx: Tx, cutoff: Date, now: Date, limit: number): Promi
       FOR UPDATE OF r SKIP LOCKED`,
     [cutoff, [...TERMINAL_RUN_STATUSES], limit],
   )) as Array<{ id: string }>).map((r) => r.id);
-  if (ids.length === 0) return { runs: 0, stepAttempts: 0, approvals: 0, exceptions: 0, shadowOutcomes: 0 };
+  if (ids.length === 0) return { runs: 0, stepAttempts: 0, approvals: 0, exceptions: 0, shadowOutcomes: 0, webhookDeliveries: 0 };
 
   const count = async (sql: string) => ((await tx.query(sql, [ids, now])) as [unknown[], number])[1];
   const stepAttempts = await count(
@@ -105,6 +108,10 @@ async function purgeBatch(tx: Tx, cutoff: Date, now: Date, limit: number): Promi
   const shadowOutcomes = await count(
     `UPDATE shadow_outcomes SET human_outcome = NULL, ai_outcome = NULL, payload_purged_at = $2 WHERE run_id = ANY($1::uuid[]) AND payload_purged_at IS NULL`,
   );
+  // Deliveries of the run's events that are settled (sent, or given up): nothing reads them after
+  // retention, and without this the table would grow with every event forever. Pending ones stay
+  // (a receiver may still be waiting for them); their attempts go with them (ON DELETE CASCADE).
+  const webhookDeliveries = ((await tx.query(`DELETE FROM webhook_deliveries WHERE run_id = ANY($1::uuid[]) AND status <> 'pending'`, [ids])) as [unknown[], number])[1];
   // The error's code stays (it says how the run ended); its message may quote the payload.
   const runs = await count(
     `UPDATE runs SET input = NULL, output = NULL,
@@ -112,7 +119,7 @@ async function purgeBatch(tx: Tx, cutoff: Date, now: Date, limit: number): Promi
             payload_purged_at = $2
       WHERE id = ANY($1::uuid[])`,
   );
-  return { runs, stepAttempts, approvals, exceptions, shadowOutcomes };
+  return { runs, stepAttempts, approvals, exceptions, shadowOutcomes, webhookDeliveries };
 }
 
 /** The API's background retention: a round every `intervalMs` (0: never), purging payloads older than `retentionDays` (0: never). */
