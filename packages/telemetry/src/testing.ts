@@ -1,3 +1,6 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+
 /** One sample of Prometheus' text exposition format. */
 export interface Sample {
   name: string;
@@ -31,4 +34,23 @@ export async function scrape(url: string, token?: string): Promise<Sample[]> {
   const res = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
   return parsePrometheusText(await res.text());
+}
+
+/**
+ * Records this process's spans in memory (a real tracer provider, W3C propagation) until
+ * `stop()`: for tests that check what carries a trace. Registers globally, like startTracing.
+ */
+export function recordSpansInMemory(): { exporter: InMemorySpanExporter; stop(): Promise<void> } {
+  const exporter = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  provider.register();
+  return {
+    exporter,
+    stop: async () => {
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    },
+  };
 }
