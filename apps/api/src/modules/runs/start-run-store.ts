@@ -45,7 +45,7 @@ export async function insertRunWithFirstDispatch(
      ), challenger AS (
        INSERT INTO runs (id, workflow_id, version_id, mode, status, input, input_hash, idempotency_key, external_ref,
                          current_step_id, dispatch_seq, created_by, created_at, updated_at, champion_run_id)
-       SELECT $19::uuid, $2, $24::uuid, 'shadow', 'queued', $6::jsonb, $7, $20, $9, $21, 1, $12, $13, $13, i.id
+       SELECT $19::uuid, $2, $24::uuid, $25, $26, $6::jsonb, $7, $20, $9, $21, $27::int, $12, $13, $13, i.id
          FROM inserted i WHERE $19::uuid IS NOT NULL
        RETURNING id
      ), dispatched AS (
@@ -64,6 +64,7 @@ export async function insertRunWithFirstDispatch(
       run.currentStepId, run.dispatchSeq, run.createdBy, run.createdAt, STEP_DISPATCH_TOPIC, JSON.stringify(dispatch), OUTBOX_CHANNEL,
       stagedAuditEventsParam(audit), workflowChallenger?.versionId ?? null, challenger?.id ?? null, challenger?.idempotencyKey ?? null, challenger?.currentStepId ?? null,
       challengerDispatch ? JSON.stringify(challengerDispatch) : null, workflowChallenger?.sharePercent ?? null, challenger?.versionId ?? null,
+      challenger?.mode ?? null, challenger?.status ?? null, challenger?.dispatchSeq ?? null,
     ],
   )) as Array<{ current: boolean; dispatched: string | null }>;
   const [row] = rows;
