@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,8 +34,12 @@ export function spawnNode(name: string, script: string, env: Record<string, stri
   });
   if (child.pid === undefined) throw new Error(`${name} did not start`);
   let out = '';
+  // BENCH_CHILD_LOG_DIR: also keep each process's whole output there (e.g. with --trace-gc).
+  const logDir = process.env.BENCH_CHILD_LOG_DIR;
+  const logFile = logDir ? path.join(logDir, `${name}-${child.pid}.log`) : null;
   const keep = (chunk: Buffer) => {
     out = (out + chunk.toString('utf8')).slice(-65_536);
+    if (logFile) appendFileSync(logFile, chunk);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);

@@ -1,15 +1,15 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import { DEFAULT_GRAPHQL_LIMITS, graphqlArmor, type GraphQLLimits } from './graphql/armor.js';
 import type { GraphQLContext } from './graphql/context.js';
-import { createFormatError, requestLogger } from './graphql/format-error.js';
+import { createFormatError } from './graphql/format-error.js';
+import { logUnexpectedErrors } from './graphql/error-logging-plugin.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildGatehouseSchema } from './graphql/schema.js';
 import { healthRouter } from './http/health.js';
@@ -28,6 +28,7 @@ import { startPayloadRetention } from './modules/privacy/payload-retention.js';
 import { createApiMetrics } from './observability/api-metrics.js';
 import { graphqlObservability } from './observability/graphql-observability-plugin.js';
 import { graphqlSpan, httpMetrics } from './observability/http-observability.js';
+import { requestLog, requestLogger } from './http/request-log.js';
 import { createServices } from './services.js';
 import type { WebhookTargetPolicy } from '@gatehouse/domain';
 import { createMetricsRegistry, metricsHandler, type MetricsAccess, type Registry } from '@gatehouse/telemetry';
@@ -108,45 +109,34 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
     // main.ts owns SIGTERM/SIGINT. Apollo's own handlers (on whenever NODE_ENV is not 'test')
     // would start a second stop() that app.close() then waits on forever.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...armor.plugins, graphqlObservability(metrics)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's cache-control plugin is on by default and hooks every field of every result
+      // (willResolveField) for cache hints nobody reads: GraphQL responses here are never cached.
+      ApolloServerPluginCacheControlDisabled(),
+      logUnexpectedErrors(),
+      ...armor.plugins,
+      graphqlObservability(metrics),
+    ],
   });
   await apollo.start();
 
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxyHops ?? 0);
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-    }),
-  );
+  app.use(requestLog(logger));
   app.use(httpMetrics(metrics));
-  // Prometheus scrapes here; not rate limited (docs/observability.md says how it is protected).
   const serveMetrics = metricsHandler(metricsRegistry, options.metricsAccess ?? { kind: 'open' });
-  app.get('/metrics', (req, res) => void serveMetrics(req, res));
-  app.use(healthRouter(dataSource, () => shuttingDown));
   const rateLimitStore: RateLimitStore = options.rateLimitStore === 'postgres' ? { kind: 'postgres', dataSource } : { kind: 'memory' };
   const limiter = rateLimit(options.rateLimits ?? DEFAULT_RATE_LIMITS, rateLimitStore);
   const sessions = options.sessions ?? DEFAULT_SESSION_POLICY;
   const allowDevelopmentKeys = options.allowDevelopmentKeys ?? true;
   const authenticate = createRequestAuthenticator(dataSource, { allowDevelopmentKeys, sessions, oidc: options.oidc ? createOidcVerifier(dataSource, options.oidc) : null });
-  // Decision record downloads (JSON, printable HTML): same credentials and role entry as the decisionRecord query.
-  app.use('/runs', limiter, decisionRecordRouter({ records: services.decisionRecords, authenticate, logger }));
-  app.use('/auth', limiter, authRouter({ dataSource, logger, authenticate, sessions, developmentKeys: allowDevelopmentKeys, oidc: options.oidc ?? null, rateLimitStore }));
+  // GraphQL first: the hot path (startRun) walks the fewest router layers; the paths do not overlap.
   app.use(
     '/graphql',
-    // Health endpoints above are never limited; every GraphQL request is.
+    // Health endpoints are never limited; every GraphQL request is.
     limiter,
     express.json({ limit: `${options.bodyLimitKb ?? 512}kb` }),
-    // After body parsing (stream callbacks would lose the async context): errors that
-    // formatError logs carry this request's id.
-    (req: express.Request, _res: express.Response, next: express.NextFunction) => requestLogger.run(req.log, next),
     ...(options.tracing ? [graphqlSpan()] : []),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
@@ -156,9 +146,11 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
           throw error;
         });
         return {
-          requestId: String(req.id),
+          requestId: req.id,
           principal,
-          logger: req.log,
+          get logger() {
+            return requestLogger(req);
+          },
           dataSource,
           services,
           loaders: createLoaders(dataSource),
@@ -166,6 +158,12 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
       },
     }),
   );
+  // Prometheus scrapes here; not rate limited (docs/observability.md says how it is protected).
+  app.get('/metrics', (req, res) => void serveMetrics(req, res));
+  app.use(healthRouter(dataSource, () => shuttingDown));
+  // Decision record downloads (JSON, printable HTML): same credentials and role entry as the decisionRecord query.
+  app.use('/runs', limiter, decisionRecordRouter({ records: services.decisionRecords, authenticate, logger }));
+  app.use('/auth', limiter, authRouter({ dataSource, logger, authenticate, sessions, developmentKeys: allowDevelopmentKeys, oidc: options.oidc ?? null, rateLimitStore }));
   // Malformed JSON and oversized bodies are the client's fault: say so in GraphQL's shape.
   app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(err);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Pool } from 'pg';
 import { DataSource, type LoggerOptions } from 'typeorm';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
@@ -83,4 +84,15 @@ export async function hasPendingMigrations(ds: DataSource): Promise<boolean> {
   const rows = (await ds.query(`SELECT name FROM "${MIGRATIONS_TABLE}"`)) as Array<{ name: string }>;
   const applied = new Set(rows.map((r) => r.name));
   return known.some((name) => !applied.has(name));
+}
+
+/**
+ * The node-postgres pool under an initialised data source, for the few hot statements that
+ * need what TypeORM's `query` does not offer: a named (server-side prepared) statement, which
+ * PostgreSQL parses and plans once per connection instead of on every call.
+ */
+export function pgPoolOf(ds: DataSource): Pool {
+  const pool = (ds.driver as unknown as { master?: Pool }).master;
+  if (!pool) throw new Error('the data source is not initialised (no pg pool)');
+  return pool;
 }

@@ -15,6 +15,19 @@ describe('canonicalJson', () => {
     expect(canonicalJson(value)).toBe('{"a":null,"z":{"x":[{"c":2,"d":1},{"f":{"g":false,"h":true}}],"y":1}}');
   });
 
+  it('orders keys exactly as the built-in sort does, for small and large objects alike', () => {
+    // Integer-like keys (which Object.keys lists first), case, punctuation, non-ASCII and astral characters.
+    const pool = ['10', '2', '0', 'a', 'B', 'b', 'aa', 'a_b', 'a-b', 'é', 'z', 'Z', '𝒳', '\uffff', '', ' ', 'key9', 'key10', 'ß', '_'];
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let round = 0; round < 200; round++) {
+      const keys = pool.filter(() => random() < 0.5 + (round % 3) * 0.2).sort(() => random() - 0.5);
+      const value = Object.fromEntries(keys.map((k, i) => [k, i]));
+      const expected = `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${value[k]}`).join(',')}}`;
+      expect(canonicalJson(value)).toBe(expected);
+    }
+  });
+
   it('keeps array order (arrays are sequences, not sets)', () => {
     expect(canonicalJson([3, 1, 2])).toBe('[3,1,2]');
     expect(canonicalJson([3, 1, 2])).not.toBe(canonicalJson([1, 2, 3]));

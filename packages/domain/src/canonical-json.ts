@@ -28,18 +28,41 @@ function serialize(value: unknown): string | undefined {
       return JSON.stringify(value);
     case 'object': {
       if (value instanceof Date) return JSON.stringify(value.toISOString());
+      // Built by concatenation, keys sorted in place: this runs for every audit event the API
+      // and the runners hash and every input startRun hashes, so it should make little garbage.
       if (Array.isArray(value)) {
-        return `[${value.map((item) => serialize(item) ?? 'null').join(',')}]`;
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + (serialize(value[i]) ?? 'null');
+        return out + ']';
       }
       const record = value as Record<string, unknown>;
-      const members: string[] = [];
-      for (const key of Object.keys(record).sort()) {
+      const keys = sortedInPlace(Object.keys(record));
+      let out = '{';
+      for (const key of keys) {
         const serialized = serialize(record[key]);
-        if (serialized !== undefined) members.push(`${JSON.stringify(key)}:${serialized}`);
+        if (serialized !== undefined) out += (out.length > 1 ? ',' : '') + JSON.stringify(key) + ':' + serialized;
       }
-      return `{${members.join(',')}}`;
+      return out + '}';
     }
     default:
       return undefined;
   }
+}
+
+/**
+ * Sorts keys as Array.prototype.sort() does (by UTF-16 code units), in place: insertion sort for
+ * the few keys of a typical object, which allocates nothing, unlike the built-in sort's work area.
+ */
+function sortedInPlace(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }

@@ -75,7 +75,23 @@ export function checkJsonSchema(schema: unknown, at: string): ValidationIssue[] 
   }
 }
 
+/*
+ * Validators by schema object, in front of the cache by canonical text: a published version's
+ * schema is one object for as long as it is cached, so validating a run's input (every startRun)
+ * does not serialise the whole schema to find its validator. Schemas are never mutated.
+ */
+const compiledByObject = new WeakMap<object, ValidateFunction>();
+
 function compileSchema(schema: JsonSchema): ValidateFunction {
+  let validate = compiledByObject.get(schema);
+  if (!validate) {
+    validate = compileByText(schema);
+    compiledByObject.set(schema, validate);
+  }
+  return validate;
+}
+
+function compileByText(schema: JsonSchema): ValidateFunction {
   const key = canonicalJson(schema);
   let validate = compiled.get(key);
   if (!validate) {

@@ -1,5 +1,4 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { isDomainError, type DomainErrorCode } from '@gatehouse/domain';
 import { type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger.js';
@@ -45,11 +44,29 @@ const PASS_THROUGH = new Set([
 ]);
 
 /**
- * The logger of the HTTP request being served (pino-http's child, which carries the request
- * id). formatError gets no context from Apollo, so app.ts runs each GraphQL request inside
- * this store; outside one (tests, executeOperation) the logger given to createFormatError is used.
+ * Whether an error is a bug or an infrastructure failure, to be logged whole and shown masked,
+ * rather than an answer for the client (a domain error, or a code the client may see).
  */
-export const requestLogger = new AsyncLocalStorage<Logger>();
+export function isUnexpectedError(error: unknown, code: unknown): boolean {
+  return !isDomainError(unwrapResolverError(error)) && !(typeof code === 'string' && PASS_THROUGH.has(code));
+}
+
+/*
+ * Errors the request's own logger has already logged (logUnexpectedErrors, with the request id).
+ * formatError gets no context from Apollo, so it logs with the process's logger only what no
+ * request logged: a failure to build the context, or executeOperation without the plugin.
+ */
+const loggedWithRequest = new WeakSet<object>();
+
+/** Logs an unexpected error once, with the logger of the request it happened in. */
+export function logUnexpectedError(logger: Logger, error: unknown, path: GraphQLFormattedError['path']): void {
+  const original = unwrapResolverError(error);
+  if (typeof original === 'object' && original !== null) {
+    if (loggedWithRequest.has(original)) return;
+    loggedWithRequest.add(original);
+  }
+  logger.error({ err: original, path }, 'unhandled error in GraphQL operation');
+}
 
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -67,7 +84,7 @@ export function createFormatError(logger: Logger) {
       return { message: withoutMisleadingPrefix(formatted.message), locations: formatted.locations, path: formatted.path, extensions: { code } };
     }
     // Anything else is a bug or an infrastructure failure: log it whole, show nothing of it.
-    (requestLogger.getStore() ?? logger).error({ err: original, path: formatted.path }, 'unhandled error in GraphQL operation');
+    logUnexpectedError(logger, error, formatted.path);
     return { message: 'Internal error. It has been logged; retrying may help.', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

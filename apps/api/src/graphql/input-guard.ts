@@ -1,6 +1,4 @@
 import { DomainError } from '@gatehouse/domain';
-import type { MiddlewareFn } from 'type-graphql';
-import type { GraphQLContext } from './context.js';
 
 /** Deeper JSON than this is refused: no workflow input or definition needs it, and the
  * recursive code downstream (hashing, schema validation, the driver) would overflow the stack. */
@@ -11,13 +9,7 @@ export const MAX_ARGUMENT_DEPTH = 100;
  * after part of the work ran: U+0000 in text or jsonb, and absurdly deep JSON. Refuse them up
  * front as BAD_USER_INPUT, naming where the problem is.
  */
-export const refuseUnusableArguments: MiddlewareFn<GraphQLContext> = async ({ args, info }, next) => {
-  const root = info.parentType.name;
-  if (root === 'Query' || root === 'Mutation') checkArguments(args);
-  return next();
-};
-
-function checkArguments(args: Record<string, unknown>): void {
+export function refuseUnusableArguments(args: Record<string, unknown>): void {
   // Iterative, so the check itself cannot overflow the stack.
   const pending: Array<{ value: unknown; path: string; depth: number }> = [{ value: args, path: '', depth: 0 }];
   while (pending.length > 0) {

@@ -18,18 +18,15 @@ import { MetricsResolver } from '../modules/metrics/metrics.resolver.js';
 import { RunResolver } from '../modules/runs/run.resolver.js';
 import { EvaluationResolver, PromotionSignOffResolver, ReadinessAssessmentResolver } from '../modules/workflows/evaluation.resolver.js';
 import { WorkflowResolver, WorkflowVersionResolver } from '../modules/workflows/workflow.resolver.js';
-import { enforceKeyWorkflowScope } from '../identity/key-scope.js';
-import { authorizeOperation } from './authorize.js';
-import { refuseUnusableArguments } from './input-guard.js';
+import { guardRootFields } from './root-guard.js';
 
 export async function buildGatehouseSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [WorkflowResolver, WorkflowChallengerResolver, ChallengerResolver, WorkflowVersionResolver, EvaluationResolver, ReadinessAssessmentResolver, PromotionSignOffResolver, RunResolver, ApprovalResolver, ApprovalDecisionRecordResolver, ExceptionResolver, HandOffResolver, AuditResolver, IdentityResolver, PrincipalResolver, MetricsResolver, CostAlertResolver, RunReopenResolver, DecisionRecordResolver, WorkflowVersionRunbookResolver, ExceptionRunbookResolver, ApprovalRunbookResolver, WebhookSubscriptionResolver, WebhookDeliveryResolver],
-    globalMiddlewares: [authorizeOperation, enforceKeyWorkflowScope, refuseUnusableArguments],
     validate: false,
   });
   assertEveryOperationHasARoleEntry(schema);
-  return schema;
+  return guardRootFields(schema);
 }
 
 /** Fail at start, not in production traffic, if a root field was added without a role entry. */

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, publishedWorkflow, START_RUN, startRun, VALID_INPUT } from '../test/fixtures.js';
 import { expectError, startTestApi, type TestApi } from '../test/test-api.js';
 import { legacySha256 } from '@gatehouse/db';
-import { forgetVerifiedKeys } from './authenticate.js';
+import type { DataSource } from 'typeorm';
+import { authenticateApiKey, forgetVerifiedKeys } from './authenticate.js';
 
 const ME = `{ me { email role } }`;
 const CREATE_KEY = `mutation ($name: String!, $principal: String, $role: Role, $workflows: [String!]) {
@@ -61,6 +62,30 @@ describe('stored hash', () => {
     expect((await api.ok(secret, ME)).me.email).toBe('vera@gatehouse.dev');
     await api.ok(KEYS.admin, `mutation ($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: row.id });
     expectError(await api.gql(secret, ME), 'UNAUTHENTICATED');
+  });
+
+  it('the requests of a burst that find a key unverified share one lookup; a revocation during it is not cached', async () => {
+    const { secret } = await create({ principal: 'ivy@gatehouse.dev' });
+    let lookups = 0;
+    const counting = {
+      query: (...args: Parameters<DataSource['query']>) => {
+        if (/^\s*SELECT/.test(args[0])) lookups++; // not the once-a-minute last_used_at write
+        return api.ds.query(...args);
+      },
+    } as unknown as DataSource;
+    forgetVerifiedKeys();
+    const burst = await Promise.all(Array.from({ length: 10 }, () => authenticateApiKey(counting, secret, { allowDevelopmentKeys: false })));
+    expect(burst.map((p) => p?.email)).toEqual(Array(10).fill('ivy@gatehouse.dev'));
+    expect(lookups).toBe(1);
+    await authenticateApiKey(counting, secret, { allowDevelopmentKeys: false });
+    expect(lookups).toBe(1); // verified: no lookup for 2 s
+
+    forgetVerifiedKeys();
+    const before = authenticateApiKey(counting, secret, { allowDevelopmentKeys: false });
+    forgetVerifiedKeys(); // e.g. a revocation while that lookup runs
+    await before;
+    await authenticateApiKey(counting, secret, { allowDevelopmentKeys: false });
+    expect(lookups).toBe(3); // the lookup that raced the revocation was not trusted for later requests
   });
 
   it('a revoked scrypt key is refused at once, even though its verification was cached', async () => {

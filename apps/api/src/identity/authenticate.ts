@@ -29,6 +29,10 @@ const verified = new Map<string, { principal: Principal; until: number }>();
  */
 const proven = new Map<string, string>();
 const lastUsedWritten = new Map<string, number>();
+/** Lookups in flight: the requests of a burst that find a key's entry expired share one. */
+const resolving = new Map<string, Promise<Principal | null>>();
+/** Bumped by forgetVerifiedKeys: a lookup that started before must not re-admit a revoked key. */
+let generation = 0;
 
 interface KeyRow {
   key_id: string;
@@ -52,6 +56,20 @@ export async function authenticateApiKey(ds: DataSource, key: string, options: {
   const now = Date.now();
   const known = verified.get(digest);
   if (known && known.until > now) return known.principal;
+  let lookup = resolving.get(digest);
+  if (!lookup) {
+    lookup = lookUpKey(ds, key, prefix, digest, now);
+    resolving.set(digest, lookup);
+    const done = () => {
+      if (resolving.get(digest) === lookup) resolving.delete(digest);
+    };
+    lookup.then(done, done);
+  }
+  return lookup;
+}
+
+async function lookUpKey(ds: DataSource, key: string, prefix: string, digest: string, now: number): Promise<Principal | null> {
+  const startedIn = generation;
   const rows: KeyRow[] = await ds.query(
     `SELECT k.id AS key_id, k.key_hash, k.hash_scheme, k.role AS key_role, k.workflow_keys, p.id, p.name, p.email, p.role
        FROM api_keys k JOIN principals p ON p.id = k.principal_id
@@ -69,6 +87,9 @@ export async function authenticateApiKey(ds: DataSource, key: string, options: {
   if (!row) return null;
   const principal = toPrincipal(row);
   if (!principal) return null;
+  // A key revoked while this lookup ran is not trusted: this request read the row before the
+  // revocation committed, but nothing after it may be answered from that read.
+  if (startedIn !== generation) return principal;
   if (verified.size >= VERIFIED_LIMIT) verified.delete(verified.keys().next().value!);
   if (proven.size >= VERIFIED_LIMIT) proven.delete(proven.keys().next().value!);
   verified.set(digest, { principal, until: now + VERIFIED_TTL_MS });
@@ -94,5 +115,7 @@ function toPrincipal(row: KeyRow): Principal | null {
 
 /** Forgets every verified key at once; revocation calls it so this process stops honouring the key immediately. */
 export function forgetVerifiedKeys(): void {
+  generation++;
   verified.clear();
+  resolving.clear();
 }

@@ -1,6 +1,5 @@
 import { isUuid } from '@gatehouse/db';
 import { keyScopeBlocker, type Operation } from '@gatehouse/domain';
-import type { MiddlewareFn } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import type { GraphQLContext } from '../graphql/context.js';
 
@@ -59,23 +58,28 @@ export const KEY_SCOPE_TARGETS: Partial<Record<Operation, Target | 'unscoped'>> 
 
 const TABLE_OF = { run: 'runs', approval: 'approvals', exception: 'exception_items', hand_off: 'hand_offs', webhook_subscription: 'webhook_subscriptions', webhook_delivery: 'webhook_deliveries' } as const;
 
-/** Runs after the role gate (authorizeOperation), on root fields only. */
-export const enforceKeyWorkflowScope: MiddlewareFn<GraphQLContext> = async ({ context, info, args }, next) => {
-  const root = info.parentType.name;
+/**
+ * Runs after the role gate (authorizeOperation), on root fields only (see guardRootFields).
+ * Returns a promise only when it must read which workflow an id belongs to: the common case
+ * (no key scope, or a workflow key in the arguments) costs no promise.
+ */
+export function enforceKeyWorkflowScope(context: GraphQLContext, operation: string, args: Record<string, unknown>): Promise<void> | void {
   const scope = context.principal?.workflowScope;
-  if ((root !== 'Query' && root !== 'Mutation') || !scope) return next();
-  const operation = info.fieldName as Operation;
-  const target = KEY_SCOPE_TARGETS[operation];
-  if (target === 'unscoped') return next();
-  if (!target) throw keyScopeBlocker(scope, operation)!;
+  if (!scope) return;
+  const target = KEY_SCOPE_TARGETS[operation as Operation];
+  if (target === 'unscoped') return;
+  if (!target) throw keyScopeBlocker(scope, operation as Operation)!;
   const value: unknown = args[target.arg];
-  const workflowKey = typeof value !== 'string' ? null : target.kind === 'workflow' ? value : await workflowOf(context.dataSource, target.kind, value);
-  // An id that names nothing is left to the resolver (NOT_FOUND); a missing workflow filter is "all workflows".
-  if (workflowKey === null && typeof value === 'string') return next();
-  const blocker = keyScopeBlocker(scope, operation, { what: target.kind.replace('_', '-'), argument: target.arg, workflowKey });
-  if (blocker) throw blocker;
-  return next();
-};
+  const check = (workflowKey: string | null) => {
+    // An id that names nothing is left to the resolver (NOT_FOUND); a missing workflow filter is "all workflows".
+    if (workflowKey === null && typeof value === 'string') return;
+    const blocker = keyScopeBlocker(scope, operation as Operation, { what: target.kind.replace('_', '-'), argument: target.arg, workflowKey });
+    if (blocker) throw blocker;
+  };
+  if (typeof value !== 'string') return check(null);
+  if (target.kind === 'workflow') return check(value);
+  return workflowOf(context.dataSource, target.kind, value).then(check);
+}
 
 async function workflowOf(ds: DataSource, kind: keyof typeof TABLE_OF, id: string): Promise<string | null> {
   if (!isUuid(id)) return null;

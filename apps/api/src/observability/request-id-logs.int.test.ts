@@ -60,10 +60,32 @@ describe('logs of a GraphQL request', () => {
     } finally {
       await asOwner('ALTER TABLE workflows_gone RENAME TO workflows');
     }
-    const error = lines.find((l) => l.msg === 'unhandled error in GraphQL operation');
-    expect(error, JSON.stringify(lines)).toBeDefined();
+    // Logged once, by the request's logger (not again by formatError with the process's).
+    const errors = lines.filter((l) => l.msg === 'unhandled error in GraphQL operation');
+    expect(errors, JSON.stringify(lines)).toHaveLength(1);
+    const error = errors[0];
     expect(error!.req.id).toBe('trace-me-42');
     expect(error!.err.message).toMatch(/workflows/);
-    expect(lines.find((l) => l.msg === 'request completed' && l.req?.id === 'trace-me-42')).toBeDefined();
+    expect(lines.find((l) => l.msg === 'request completed' && l.req?.id === 'trace-me-42')).toMatchObject({ req: { method: 'POST', url: '/graphql' }, res: { statusCode: 200 } });
+  });
+
+  it('give every request an id (a sane X-Request-Id is kept, anything else replaced) and never log its headers', async () => {
+    const send = (requestId: string) =>
+      fetch(`${baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': KEYS.viewer, 'x-request-id': requestId },
+        body: JSON.stringify({ query: '{ me { role } }' }),
+      });
+    expect((await send('kept-1')).headers.get('x-request-id')).toBe('kept-1');
+    const replaced = (await send('no spaces <allowed>')).headers.get('x-request-id')!;
+    expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
+    const completed = lines.filter((l) => l.msg === 'request completed' && [replaced, 'kept-1'].includes(l.req?.id));
+    expect(completed).toHaveLength(2);
+    expect(JSON.stringify(lines)).not.toContain(KEYS.viewer);
+    // Probes and scrapes are not logged.
+    const before = lines.length;
+    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(lines.slice(before).filter((l) => l.msg === 'request completed')).toEqual([]);
   });
 });

@@ -128,43 +128,42 @@ export async function appendAuditEvents(manager: EntityManager, inputs: readonly
  */
 export async function stageAuditEvents(manager: EntityManager, inputs: readonly AppendAuditEventInput[]): Promise<void> {
   if (inputs.length === 0) return;
-  await manager.query(stageAuditEventsSql(1), [stagedAuditEventsParam(inputs)]);
+  await manager.query(stageAuditEventsFromSql({ from: '(SELECT $1::jsonb AS events) s', events: 's.events' }), [JSON.stringify(stagedAuditEvents(inputs))]);
 }
 
 /**
  * The INSERT that stages events, for a caller that stages them inside a larger statement (a
- * CTE) so that one statement is the whole atomic change: the events come from parameter
- * `$param` (stagedAuditEventsParam), and only when `onlyIf` (an SQL condition) holds.
+ * CTE) so that one statement is the whole atomic change: for each row of `from` (SQL after
+ * FROM) whose `where` holds, the events of the jsonb array `events` (stagedAuditEvents), in
+ * `orderBy` order (a prefix of ORDER BY, e.g. 'r.n, ') and then array order.
  */
-export function stageAuditEventsSql(param: number, onlyIf = 'true'): string {
+export function stageAuditEventsFromSql(source: { from: string; events: string; where?: string; orderBy?: string }): string {
   return `INSERT INTO audit_pending (occurred_at, actor_id, actor_role, action, subject_type, subject_id, scope_ids, data)
      SELECT e.occurred_at, e.actor_id, e.actor_role, e.action, e.subject_type, e.subject_id,
             ARRAY(SELECT jsonb_array_elements_text(e.scope_ids)), e.data
-     FROM jsonb_array_elements($${param}::jsonb) WITH ORDINALITY AS x(doc, n),
+     FROM ${source.from}, jsonb_array_elements(${source.events}) WITH ORDINALITY AS x(doc, n),
           jsonb_to_record(x.doc) AS e(occurred_at timestamptz, actor_id uuid, actor_role text, action text, subject_type text, subject_id text, scope_ids jsonb, data jsonb)
-     WHERE ${onlyIf}
-     ORDER BY x.n`;
+     WHERE ${source.where ?? 'true'}
+     ORDER BY ${source.orderBy ?? ''}x.n`;
 }
 
-/** The events as the parameter of stageAuditEventsSql. */
-export function stagedAuditEventsParam(inputs: readonly AppendAuditEventInput[]): string {
+/** The events as stageAuditEventsFromSql reads them (JSON-serialisable). */
+export function stagedAuditEvents(inputs: readonly AppendAuditEventInput[]): Array<Record<string, unknown>> {
   const now = new Date();
-  return JSON.stringify(
-    inputs.map((input) => {
-      const occurredAt = input.occurredAt ?? now;
-      if (Number.isNaN(occurredAt.getTime())) throw new TypeError('occurredAt is an invalid Date');
-      return {
-        occurred_at: occurredAt.toISOString(),
-        actor_id: input.actorId?.toLowerCase() ?? null,
-        actor_role: input.actorRole,
-        action: input.action,
-        subject_type: input.subjectType,
-        subject_id: input.subjectId,
-        scope_ids: input.scopeIds ?? [],
-        data: input.data ?? {},
-      };
-    }),
-  );
+  return inputs.map((input) => {
+    const occurredAt = input.occurredAt ?? now;
+    if (Number.isNaN(occurredAt.getTime())) throw new TypeError('occurredAt is an invalid Date');
+    return {
+      occurred_at: occurredAt.toISOString(),
+      actor_id: input.actorId?.toLowerCase() ?? null,
+      actor_role: input.actorRole,
+      action: input.action,
+      subject_type: input.subjectType,
+      subject_id: input.subjectId,
+      scope_ids: input.scopeIds ?? [],
+      data: input.data ?? {},
+    };
+  });
 }
 
 /**

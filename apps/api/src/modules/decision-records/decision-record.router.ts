@@ -3,6 +3,7 @@ import express from 'express';
 import { DOMAIN_TO_PUBLIC, type PublicErrorCode } from '../../graphql/format-error.js';
 import type { RequestAuthenticator } from '../../identity/authenticate-request.js';
 import { BearerTokenError } from '../../identity/oidc.js';
+import { requestLogger } from '../../http/request-log.js';
 import type { Logger } from '../../logger.js';
 import type { DecisionRecordService } from './decision-record.service.js';
 import { renderDecisionRecordHtml } from './decision-record.html.js';
@@ -54,7 +55,7 @@ export function decisionRecordRouter(options: DecisionRecordRouterOptions): expr
     } catch (error) {
       if (error instanceof BearerTokenError) return fail(res, 'UNAUTHENTICATED', error.message);
       if (isDomainError(error)) return fail(res, DOMAIN_TO_PUBLIC[error.code], error.message, error.code);
-      (req.log ?? options.logger).error({ err: error }, 'decision record export failed');
+      requestLogger(req, options.logger).error({ err: error }, 'decision record export failed');
       res.status(500).json({ errors: [{ message: 'Internal error. It has been logged; retrying may help.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     }
   };

@@ -1,4 +1,4 @@
-import { applyRunCommand, ApprovalEntity, assertWorkflowScope, auditInputFor, VersionCache, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt, toWorkflow, type Tx, WorkflowEntity } from '@gatehouse/db';
+import { applyRunCommand, ApprovalEntity, assertWorkflowScope, auditInputFor, VersionCache, ExceptionItemEntity, fromShadowOutcome, insertEntity, inTransaction, isUuid, loadRun, loadWorkflow, pgPoolOf, recordEvents, RunEntity, ShadowOutcomeEntity, StepAttemptEntity, toApproval, toExceptionItem, toRun, toShadowOutcome, toStepAttempt, toWorkflow, type Tx, WorkflowEntity } from '@gatehouse/db';
 import { context, currentTraceparent, inSpan, SPAN_ATTRIBUTES, trace } from '@gatehouse/telemetry';
 import {
   DomainError,
@@ -23,7 +23,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../graphql/connection.js';
 import type { AuditSealer } from '../audit/audit-sealer.js';
-import { insertRunWithFirstDispatch } from './start-run-store.js';
+import { StartRunBatcher } from './start-run-batcher.js';
 import { WorkflowSnapshots } from './workflow-snapshots.js';
 
 export interface StartRunCommand {
@@ -46,10 +46,13 @@ export interface RunFilter {
 export class RunService {
   private readonly versions = new VersionCache();
   private readonly workflows = new WorkflowSnapshots();
+  private readonly inserts: StartRunBatcher;
   constructor(
     private readonly ds: DataSource,
     private readonly sealer: AuditSealer,
-  ) {}
+  ) {
+    this.inserts = new StartRunBatcher(() => pgPoolOf(ds));
+  }
 
   /**
    * Validates the input, then inserts the run, its first dispatch and its audit event in ONE
@@ -94,7 +97,14 @@ export class RunService {
       if (shadowed) events.push(...shadowed.events);
       // Staged rather than appended: the chain's lock is not taken on this hot path (see stageAuditEvents).
       const audit = events.map((e) => auditInputFor(actor, { ...e, data: { ...e.data, workflowKey: workflow.key } }));
-      const outcome = await insertRunWithFirstDispatch(db, state, audit, workflow.challenger ?? null, shadowed?.state ?? null, currentTraceparent());
+      const traceparent = currentTraceparent();
+      const outcome = await this.inserts.insert({
+        run: state,
+        audit,
+        workflowChallenger: workflow.challenger ?? null,
+        challenger: shadowed?.state ?? null,
+        ...(traceparent ? { traceparent } : {}),
+      });
       if (outcome === 'inserted') {
         this.sealer.soon();
         return { run: state, replayed: false };

@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateRunForApproval, loadWorkflow, raiseRunException, VersionCache } from '@gatehouse/db';
+import { gateRunForApproval, loadWorkflow, pgPoolOf, raiseRunException, VersionCache } from '@gatehouse/db';
 import { createRun } from '@gatehouse/domain';
 import { randomUUID } from 'node:crypto';
-import { insertRunWithFirstDispatch } from './start-run-store.js';
+import type { Pool } from 'pg';
+import { StartRunBatcher } from './start-run-batcher.js';
+import { WorkflowSnapshots } from './workflow-snapshots.js';
+import type { EntityManager } from 'typeorm';
+import { insertRuns, type StartRunInsert } from './start-run-store.js';
 import { APPROVE, CREATE_WORKFLOW, KEYS, OWNERS, PROPOSE, PUBLISH, START_RUN, VALID_INPUT, DEFINITION, publishedWorkflow, startRun } from '../../test/fixtures.js';
 import { countRows, expectError, startTestApi, type GqlResult, type TestApi } from '../../test/test-api.js';
 
@@ -43,26 +47,95 @@ describe('startRun', () => {
     expect(await countRows(api.ds, 'audit_events', `action = 'run.created' AND subject_id = ANY($1)`, [ids])).toBe(8);
   });
 
-  it('writes nothing when the workflow moved on after it was read, or when the key is taken', async () => {
+  describe('the insert (one statement for any number of runs)', () => {
     const integrator = { id: '00000000-0000-4000-8000-000000000006', role: 'integrator' as const };
-    const workflow = await loadWorkflow(api.ds.manager, 'triage');
-    const version = await new VersionCache().published(api.ds.manager, workflow);
-    const build = (stage: typeof workflow.rolloutStage, idem: string) =>
-      createRun({ ...workflow, rolloutStage: stage }, version, { id: randomUUID(), input: VALID_INPUT, inputHash: 'h', idempotencyKey: idem, externalRef: null }, integrator, new Date());
-    const audit = (runId: string) => [{ actorId: integrator.id, actorRole: 'integrator', action: 'run.created', subjectType: 'run', subjectId: runId }];
+    const setup = async () => {
+      const workflow = await loadWorkflow(api.ds.manager, 'triage');
+      const version = await new VersionCache().published(api.ds.manager, workflow);
+      const build = (idem: string, stage = workflow.rolloutStage, createdBy = integrator.id): StartRunInsert => {
+        const run = createRun({ ...workflow, rolloutStage: stage }, version, { id: randomUUID(), input: VALID_INPUT, inputHash: 'h', idempotencyKey: idem, externalRef: null }, { ...integrator, id: createdBy }, new Date()).state;
+        return { run, audit: [{ actorId: integrator.id, actorRole: 'integrator', action: 'run.created', subjectType: 'run', subjectId: run.id }], workflowChallenger: null, challenger: null };
+      };
+      const otherStage: typeof workflow.rolloutStage = workflow.rolloutStage === 'shadow' ? 'execute' : 'shadow';
+      return { build, otherStage };
+    };
+    /** Rows each run left in runs, outbox, and the audit trail (staged or sealed). */
     const written = async (runId: string) =>
-      Promise.all(['runs', 'outbox', 'audit_pending', 'audit_events'].map((t) => countRows(api.ds, t, t === 'runs' ? 'id = $1' : t === 'outbox' ? 'message_key = $1' : 'subject_id = $1', [runId])));
+      Promise.all([
+        countRows(api.ds, 'runs', 'id = $1', [runId]),
+        countRows(api.ds, 'outbox', 'message_key = $1', [runId]),
+        (await countRows(api.ds, 'audit_pending', 'subject_id = $1', [runId])) + (await countRows(api.ds, 'audit_events', 'subject_id = $1', [runId])),
+      ]);
 
-    const stale = build(workflow.rolloutStage === 'shadow' ? 'execute' : 'shadow', 'store-stale').state;
-    expect(await insertRunWithFirstDispatch(api.ds.manager, stale, audit(stale.id), null, null)).toBe('workflow_changed');
-    expect(await written(stale.id)).toEqual([0, 0, 0, 0]);
+    it('writes nothing when the workflow moved on after it was read, or when the key is taken', async () => {
+      const { build, otherStage } = await setup();
+      const pool = pgPoolOf(api.ds);
+      const stale = build('store-stale', otherStage);
+      expect(await insertRuns(pool, [stale])).toEqual(['workflow_changed']);
+      expect(await written(stale.run.id)).toEqual([0, 0, 0]);
 
-    const first = build(workflow.rolloutStage, 'store-key').state;
-    expect(await insertRunWithFirstDispatch(api.ds.manager, first, audit(first.id), null, null)).toBe('inserted');
-    expect((await written(first.id)).slice(0, 2)).toEqual([1, 1]);
-    const second = build(workflow.rolloutStage, 'store-key').state;
-    expect(await insertRunWithFirstDispatch(api.ds.manager, second, audit(second.id), null, null)).toBe('key_taken');
-    expect(await written(second.id)).toEqual([0, 0, 0, 0]);
+      const first = build('store-key');
+      expect(await insertRuns(pool, [first])).toEqual(['inserted']);
+      expect(await written(first.run.id)).toEqual([1, 1, 1]);
+      const second = build('store-key');
+      expect(await insertRuns(pool, [second])).toEqual(['key_taken']);
+      expect(await written(second.run.id)).toEqual([0, 0, 0]);
+    });
+
+    it('decides each run of a batch on its own: stale, taken (also by an earlier run of the same batch) and fresh runs side by side', async () => {
+      const { build, otherStage } = await setup();
+      const pool = pgPoolOf(api.ds);
+      await insertRuns(pool, [build('batch-taken')]);
+      const batch = [build('batch-a'), build('batch-stale', otherStage), build('batch-b'), build('batch-b'), build('batch-taken'), build('batch-c')];
+      expect(await insertRuns(pool, batch)).toEqual(['inserted', 'workflow_changed', 'inserted', 'key_taken', 'key_taken', 'inserted']);
+      expect(await Promise.all(batch.map((i) => written(i.run.id)))).toEqual([[1, 1, 1], [0, 0, 0], [1, 1, 1], [0, 0, 0], [0, 0, 0], [1, 1, 1]]);
+      // Dispatches and audit events are written in the batch's order.
+      const inOrder = [batch[0]!, batch[2]!, batch[5]!].map((i) => i.run.id);
+      const outbox = await api.ds.query(`SELECT message_key FROM outbox WHERE message_key = ANY($1) ORDER BY id`, [inOrder]);
+      expect(outbox.map((r: { message_key: string }) => r.message_key)).toEqual(inOrder);
+      const staged = await api.ds.query(
+        `SELECT subject_id FROM (SELECT subject_id, seq AS o FROM audit_events UNION ALL SELECT subject_id, 1e12 + pid FROM audit_pending) a WHERE subject_id = ANY($1) ORDER BY o`,
+        [inOrder],
+      );
+      expect(staged.map((r: { subject_id: string }) => r.subject_id)).toEqual(inOrder);
+    });
+
+    it('the batcher sends the starts of one event-loop turn as one statement, and a run the database refuses fails alone', async () => {
+      const { build } = await setup();
+      const real = pgPoolOf(api.ds);
+      let statements = 0;
+      const counting = { query: (...args: Parameters<Pool['query']>) => (statements++, (real.query as (...a: unknown[]) => unknown)(...args)) } as unknown as Pool;
+      const batcher = new StartRunBatcher(() => counting);
+
+      const together = ['turn-1', 'turn-2', 'turn-3', 'turn-4'].map((k) => build(k));
+      expect(await Promise.all(together.map((i) => batcher.insert(i)))).toEqual(['inserted', 'inserted', 'inserted', 'inserted']);
+      expect(statements).toBe(1);
+
+      statements = 0;
+      const bad = build('turn-bad', undefined, randomUUID()); // created by nobody: the foreign key refuses it
+      const mixed = [build('turn-5'), bad, build('turn-6')];
+      const settled = await Promise.allSettled(mixed.map((i) => batcher.insert(i)));
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: '23503' });
+      // The batch, then each run alone.
+      expect(statements).toBe(4);
+      expect(await Promise.all(mixed.map((i) => written(i.run.id)))).toEqual([[1, 1, 1], [0, 0, 0], [1, 1, 1]]);
+    });
+  });
+
+  it('the starts of a burst that find the workflow snapshot old share one read; a fresh read is never shared', async () => {
+    let reads = 0;
+    const counting = new Proxy(api.ds.manager, {
+      get: (target, prop, receiver) => (prop === 'findOne' ? (...args: unknown[]) => (reads++, (target.findOne as (...a: unknown[]) => unknown).apply(target, args)) : Reflect.get(target, prop, receiver)),
+    }) as EntityManager;
+    const snapshots = new WorkflowSnapshots(1_000);
+    const burst = await Promise.all(Array.from({ length: 8 }, () => snapshots.get(counting, 'triage', false, 0)));
+    expect(new Set(burst.map((w) => w.key))).toEqual(new Set(['triage']));
+    expect(reads).toBe(1);
+    await snapshots.get(counting, 'triage', false, 500); // young enough
+    expect(reads).toBe(1);
+    await Promise.all([snapshots.get(counting, 'triage', false, 2_000), snapshots.get(counting, 'triage', true, 2_000), snapshots.get(counting, 'triage', true, 2_000)]);
+    expect(reads).toBe(4); // one shared read for the old snapshot, one each for the fresh ones
   });
 
   it('a start right after a stage change or a publish runs in the new stage and version, though the API had the workflow snapshotted', async () => {

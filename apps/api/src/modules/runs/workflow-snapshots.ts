@@ -10,6 +10,8 @@ import type { Workflow } from '@gatehouse/domain';
  */
 export class WorkflowSnapshots {
   private readonly byKey = new Map<string, { workflow: Workflow; readAt: number }>();
+  /** Reads in flight: the requests of a burst that find the snapshot old share one read. */
+  private readonly reading = new Map<string, Promise<Workflow>>();
 
   constructor(
     private readonly maxAgeMs = 5_000,
@@ -20,6 +22,24 @@ export class WorkflowSnapshots {
   async get(db: Tx, key: string, fresh: boolean, now = Date.now()): Promise<Workflow> {
     const cached = this.byKey.get(key);
     if (!fresh && cached && now - cached.readAt < this.maxAgeMs) return cached.workflow;
+    // A caller that asks for a fresh read (its insert found the workflow changed) must not get
+    // a read that started before the change: only reads for an old snapshot are shared.
+    if (!fresh) {
+      const inFlight = this.reading.get(key);
+      if (inFlight) return inFlight;
+    }
+    const read = this.read(db, key, now);
+    if (!fresh) {
+      this.reading.set(key, read);
+      void read.then(
+        () => this.reading.delete(key),
+        () => this.reading.delete(key),
+      );
+    }
+    return read;
+  }
+
+  private async read(db: Tx, key: string, now: number): Promise<Workflow> {
     const workflow = await loadWorkflow(db, key);
     this.byKey.delete(key); // re-insert at the end: the oldest entry is the one evicted
     if (this.byKey.size >= this.limit) this.byKey.delete(this.byKey.keys().next().value!);
