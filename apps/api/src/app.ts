@@ -10,7 +10,6 @@ import { DEFAULT_GRAPHQL_LIMITS, graphqlArmor, type GraphQLLimits } from './grap
 import type { GraphQLContext } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
 import { logUnexpectedErrors } from './graphql/error-logging-plugin.js';
-import { createLoaders } from './graphql/loaders.js';
 import { buildGatehouseSchema } from './graphql/schema.js';
 import { healthRouter } from './http/health.js';
 import { DEFAULT_RATE_LIMITS, rateLimit, type RateLimits } from './http/rate-limit.js';
@@ -28,7 +27,8 @@ import { startPayloadRetention } from './modules/privacy/payload-retention.js';
 import { createApiMetrics } from './observability/api-metrics.js';
 import { graphqlObservability } from './observability/graphql-observability-plugin.js';
 import { graphqlSpan, httpMetrics } from './observability/http-observability.js';
-import { requestLog, requestLogger } from './http/request-log.js';
+import { requestLog } from './http/request-log.js';
+import { HttpRequestContext } from './graphql/request-context.js';
 import { createServices } from './services.js';
 import type { WebhookTargetPolicy } from '@gatehouse/domain';
 import { createMetricsRegistry, metricsHandler, type MetricsAccess, type Registry } from '@gatehouse/telemetry';
@@ -122,6 +122,9 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   await apollo.start();
 
   app.disable('x-powered-by');
+  // No ETag on every answer: hashing each GraphQL response body costs the hot path and no client
+  // here revalidates (mutations are POSTs; the console refetches through react-query).
+  app.set('etag', false);
   app.set('trust proxy', options.trustProxyHops ?? 0);
   app.use(requestLog(logger));
   app.use(httpMetrics(metrics));
@@ -145,16 +148,7 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
           if (error instanceof BearerTokenError) throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
           throw error;
         });
-        return {
-          requestId: req.id,
-          principal,
-          get logger() {
-            return requestLogger(req);
-          },
-          dataSource,
-          services,
-          loaders: createLoaders(dataSource),
-        };
+        return new HttpRequestContext(req, principal, dataSource, services);
       },
     }),
   );
