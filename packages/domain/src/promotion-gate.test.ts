@@ -3,8 +3,11 @@ import { DEFAULT_EVALUATION_POLICY } from './evaluation-policy.js';
 import { assessPromotion, changeRolloutStage, measureAgreement, type PromotionEvidence } from './promotion-gate.js';
 import { signOffPromotion, type PromotionSignOff } from './promotion-signoff.js';
 import { assessReadiness, READINESS_CRITERIA, type ReadinessAnswers, type ReadinessAssessment } from './readiness.js';
-import { LATER, NOW, actors, expectDomainError, makeWorkflow } from './test/fixtures.js';
+import { LATER, NOW, actors, expectDomainError, fullDefinition, makeWorkflow } from './test/fixtures.js';
 import type { RolloutStage, Workflow } from './workflow.js';
+import { checkRunbook } from './runbook.js';
+import { raisableExceptionReasons } from './raisable-exceptions.js';
+import type { WorkflowDefinition } from './workflow-definition.js';
 
 const policy = { ...DEFAULT_EVALUATION_POLICY, agreementThreshold: 0.7, minSampleSize: 10 };
 const workflow = (stage: RolloutStage = 'shadow', overrides: Partial<Workflow> = {}) => makeWorkflow({ publishedVersionId: 'v-1', rolloutStage: stage, evaluation: policy, ...overrides });
@@ -14,6 +17,8 @@ const signOff = (stage: RolloutStage): PromotionSignOff =>
   signOffPromotion(workflow(stage === 'draft' ? 'shadow' : 'draft'), { id: `s-${stage}`, toStage: stage, note: 'looks right' }, actors.approver, NOW).state;
 const readiness = (unmet: string[] = []): ReadinessAssessment =>
   assessReadiness(workflow(), { id: 'ra', answers: Object.fromEntries(READINESS_CRITERIA.map((c) => [c, { met: !unmet.includes(c), evidence: 'e' }])) as ReadinessAnswers }, actors.author, NOW).state;
+const completeRunbook = (definition: WorkflowDefinition) =>
+  ['## Overview', 'Triage.', '## Contacts', 'Olive.', ...raisableExceptionReasons(definition).flatMap((r) => [`## Exception: ${r}`, 'Check it.'])].join('\n\n');
 const passing = (stage: RolloutStage): PromotionEvidence => ({ recentAgreement: outcomes(10, 10), signOff: signOff(stage), readiness: readiness() });
 
 describe('measureAgreement', () => {
@@ -43,6 +48,16 @@ describe('assessPromotion', () => {
     expect(a.allowed).toBe(false);
     expect(a.failed.map((f) => f.check)).toEqual(['sample_size', 'sign_off', 'readiness']);
     expect(a.readiness).toEqual({ required: true, assessed: true, ready: false, score: 5 / 6, unmet: ['realVolume'] });
+  });
+
+  it("lists the published version's missing runbook sections for execute, and only for execute", () => {
+    const definition = fullDefinition();
+    const incomplete = checkRunbook('## Overview\n\nTriage.', definition);
+    const toExecute = assessPromotion(workflow('draft'), 'execute', { ...passing('execute'), runbook: incomplete }, LATER);
+    expect(toExecute.allowed).toBe(false);
+    expect(toExecute.failed).toEqual([{ check: 'runbook', message: expect.stringContaining('"## Contacts"') }]);
+    expect(assessPromotion(workflow('draft'), 'execute', { ...passing('execute'), runbook: checkRunbook(completeRunbook(definition), definition) }, LATER).allowed).toBe(true);
+    expect(assessPromotion(workflow(), 'draft', { ...passing('draft'), runbook: incomplete }, LATER).allowed).toBe(true);
   });
 });
 

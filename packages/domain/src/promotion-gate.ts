@@ -2,6 +2,7 @@ import { DomainError } from './errors.js';
 import type { EvaluationPolicy } from './evaluation-policy.js';
 import { nextStage, signOffState, type PromotionSignOff, type SignOffState } from './promotion-signoff.js';
 import { unmetCriteria, type ReadinessAssessment, type ReadinessCriterion } from './readiness.js';
+import type { RunbookCheck } from './runbook.js';
 import type { Actor } from './roles.js';
 import { setRolloutStage, type RolloutStage, type Transition, type Workflow } from './workflow.js';
 
@@ -45,9 +46,15 @@ export interface PromotionEvidence {
   signOff: PromotionSignOff | null;
   /** The latest readiness assessment. */
   readiness: ReadinessAssessment | null;
+  /**
+   * For a promotion to execute: the published version's runbook against its definition (unset:
+   * not checked). setRolloutStage enforces it on its own, before the gate and without override
+   * (assertRunbookForStage); here it is one more thing the promotion visibly lacks.
+   */
+  runbook?: RunbookCheck | null;
 }
 
-export type PromotionCheck = 'sample_size' | 'agreement' | 'change_approver' | 'sign_off' | 'readiness';
+export type PromotionCheck = 'sample_size' | 'agreement' | 'change_approver' | 'sign_off' | 'readiness' | 'runbook';
 
 export interface FailedCheck {
   check: PromotionCheck;
@@ -93,6 +100,9 @@ export function assessPromotion(workflow: Workflow, to: RolloutStage, evidence: 
   const unmet = assessment ? unmetCriteria(assessment.answers) : [];
   if (required && !assessment) failed.push({ check: 'readiness', message: 'no readiness assessment has been recorded' });
   else if (required && assessment && !assessment.ready) failed.push({ check: 'readiness', message: `the latest readiness assessment is not ready (unmet: ${unmet.join(', ')})` });
+  if (to === 'execute' && evidence.runbook && !evidence.runbook.complete) {
+    failed.push({ check: 'runbook', message: `the published version's runbook lacks ${evidence.runbook.missing.map((m) => `"## ${m.heading}"`).join(', ')}` });
+  }
 
   return {
     from: workflow.rolloutStage,

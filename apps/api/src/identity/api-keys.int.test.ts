@@ -3,7 +3,7 @@ import { KEYS, publishedWorkflow, START_RUN, startRun, VALID_INPUT } from '../te
 import { expectError, startTestApi, type TestApi } from '../test/test-api.js';
 import { legacySha256 } from '@gatehouse/db';
 import type { DataSource } from 'typeorm';
-import { authenticateApiKey, forgetVerifiedKeys } from './authenticate.js';
+import { authenticateApiKey, forgetVerifiedKeys, WRONG_SECRETS_PER_PREFIX } from './authenticate.js';
 
 const ME = `{ me { email role } }`;
 const CREATE_KEY = `mutation ($name: String!, $principal: String, $role: Role, $workflows: [String!]) {
@@ -86,6 +86,24 @@ describe('stored hash', () => {
     await before;
     await authenticateApiKey(counting, secret, { allowDevelopmentKeys: false });
     expect(lookups).toBe(3); // the lookup that raced the revocation was not trusted for later requests
+  });
+
+  it('wrong secrets for a real prefix stop costing a slow hash after a few: the prefix is refused, a key already verified keeps working', async () => {
+    const used = await create({ principal: 'ivy@gatehouse.dev' });
+    const unused = await create({ principal: 'ivy@gatehouse.dev' });
+    expect((await api.ok(used.secret, ME)).me.email).toBe('ivy@gatehouse.dev'); // verified in this process
+    const wrong = (secret: string) => `${secret.slice(0, secret.lastIndexOf('_') + 1)}${'w'.repeat(32)}`;
+    for (const { secret } of [used, unused]) {
+      for (let i = 0; i < WRONG_SECRETS_PER_PREFIX + 2; i++) {
+        forgetVerifiedKeys();
+        expectError(await api.gql(`${wrong(secret)}${i}`, ME), 'UNAUTHENTICATED');
+      }
+    }
+    forgetVerifiedKeys();
+    // The key verified before the attack needs no hash and still works …
+    expect((await api.ok(used.secret, ME)).me.email).toBe('ivy@gatehouse.dev');
+    // … a key never verified here is refused with its prefix until the window ends (the price of the bound).
+    expectError(await api.gql(unused.secret, ME), 'UNAUTHENTICATED');
   });
 
   it('a revoked scrypt key is refused at once, even though its verification was cached', async () => {

@@ -2,6 +2,7 @@ import { isRole, roleWithin, type Role } from '@gatehouse/domain';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../graphql/context.js';
 import { apiKeyPrefix, DEVELOPMENT_KEY_PREFIX, legacySha256, verifyApiKey, type KeyHashScheme } from '@gatehouse/db';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 
 export { DEVELOPMENT_KEY_PREFIX };
 
@@ -29,6 +30,17 @@ const verified = new Map<string, { principal: Principal; until: number }>();
  */
 const proven = new Map<string, string>();
 const lastUsedWritten = new Map<string, number>();
+/*
+ * Wrong secrets presented with a real key's prefix. Each costs a slow hash (~40 ms of CPU) and a
+ * prefix is not secret (the console lists it), so anyone who knows one could make the API burn CPU
+ * at the pace of the rate limit. After WRONG_SECRETS_PER_PREFIX of them within
+ * WRONG_SECRET_WINDOW_S, the prefix is refused without hashing until the window ends, in this
+ * process; a key this process has already verified keeps working (no hash is computed for it).
+ */
+export const WRONG_SECRETS_PER_PREFIX = 5;
+const WRONG_SECRET_WINDOW_S = 60;
+const wrongSecrets = new RateLimiterMemory({ keyPrefix: 'api-key-wrong-secret', points: WRONG_SECRETS_PER_PREFIX, duration: WRONG_SECRET_WINDOW_S });
+
 /** Lookups in flight: the requests of a burst that find a key's entry expired share one. */
 const resolving = new Map<string, Promise<Principal | null>>();
 /** Bumped by forgetVerifiedKeys: a lookup that started before must not re-admit a revoked key. */
@@ -77,12 +89,17 @@ async function lookUpKey(ds: DataSource, key: string, prefix: string, digest: st
       LIMIT 5`,
     [prefix],
   );
-  let row: KeyRow | undefined;
-  for (const candidate of rows) {
-    if (proven.get(digest) === candidate.key_hash || (await verifyApiKey(key, candidate.key_hash, candidate.hash_scheme))) {
-      row = candidate;
-      break;
+  // A key this process has verified before needs no slow hash.
+  let row = rows.find((candidate) => proven.get(digest) === candidate.key_hash);
+  if (!row && rows.length > 0) {
+    if (((await wrongSecrets.get(prefix))?.consumedPoints ?? 0) >= WRONG_SECRETS_PER_PREFIX) return null;
+    for (const candidate of rows) {
+      if (await verifyApiKey(key, candidate.key_hash, candidate.hash_scheme)) {
+        row = candidate;
+        break;
+      }
     }
+    if (!row) await wrongSecrets.penalty(prefix, 1);
   }
   if (!row) return null;
   const principal = toPrincipal(row);

@@ -1,5 +1,6 @@
 import { PromotionSignOffEntity, ReadinessAssessmentEntity, ShadowOutcomeEntity } from '../entities/index.js';
-import { readinessScore, type PromotionEvidence, type PromotionSignOff, type ReadinessAnswers, type ReadinessAssessment, type RolloutStage, type Workflow } from '@gatehouse/domain';
+import { checkRunbook, readinessScore, type PromotionEvidence, type RunbookCheck, type PromotionSignOff, type ReadinessAnswers, type ReadinessAssessment, type RolloutStage, type Workflow } from '@gatehouse/domain';
+import { loadPublishedVersion } from './loaders.js';
 import type { Tx } from './transaction.js';
 
 export function toReadinessAssessment(e: ReadinessAssessmentEntity): ReadinessAssessment {
@@ -79,5 +80,11 @@ export async function loadPromotionEvidence(tx: Tx, workflow: Workflow, toStage:
     recentAgreement: await loadRecentAgreement(tx, workflow.id, workflow.evaluation.minSampleSize),
     signOff: await loadLatestSignOff(tx, workflow.id, toStage, lock),
     readiness: await loadLatestReadiness(tx, workflow.id),
+    ...(toStage === 'execute' ? { runbook: await publishedRunbookCheck(tx, workflow) } : {}),
   };
+}
+
+async function publishedRunbookCheck(tx: Tx, workflow: Workflow): Promise<RunbookCheck | null> {
+  const published = await loadPublishedVersion(tx, workflow);
+  return published ? checkRunbook(published.runbook, published.definition) : null;
 }

@@ -113,19 +113,22 @@ describe('payload retention', () => {
     const [owner] = (await api.ds.query(`SELECT id::text AS id FROM principals WHERE role = 'integrator' LIMIT 1`)) as Array<{ id: string }>;
     const subscription = randomUUID();
     await api.ds.query(`INSERT INTO webhook_subscriptions (id, workflow_id, url, event_types, secret, created_by) VALUES ($1, $2, 'https://hooks.example.test/e', '{run.completed}', 'whsec_test', $3)`, [subscription, workflowId, owner!.id]);
-    const delivery = async (runId: string, status: string) => {
+    const delivery = async (runId: string | null, status: string, createdAt = NOW) => {
       const [row] = (await api.ds.query(
-        `INSERT INTO webhook_deliveries (subscription_id, workflow_id, run_id, event_id, event_type, payload, status) VALUES ($1, $2, $3, gen_random_uuid(), 'run.completed', '{}'::jsonb, $4) RETURNING id::text AS id`,
-        [subscription, workflowId, runId, status],
+        `INSERT INTO webhook_deliveries (subscription_id, workflow_id, run_id, event_id, event_type, payload, status, created_at)
+         VALUES ($1, $2, $3, gen_random_uuid(), $5, '{}'::jsonb, $4, $6) RETURNING id::text AS id`,
+        [subscription, workflowId, runId, status, runId ? 'run.completed' : 'cost.drift', createdAt],
       )) as Array<{ id: string }>;
       await api.ds.query(`INSERT INTO webhook_delivery_attempts (delivery_id, series, attempt, response_status) VALUES ($1, 1, 1, 200)`, [row!.id]);
       return row!.id;
     };
-    const settled = [await delivery(oldDone[0]!, 'succeeded'), await delivery(oldDone[1]!, 'failed')];
-    const kept = [await delivery(oldDone[2]!, 'pending'), await delivery(recent, 'succeeded')];
+    // Deliveries of no run (cost.drift): settled ones older than the cutoff go; a pending or recent one stays.
+    const longAgo = new Date('2026-01-01T00:00:00Z');
+    const settled = [await delivery(oldDone[0]!, 'succeeded'), await delivery(oldDone[1]!, 'failed'), await delivery(null, 'succeeded', longAgo)];
+    const kept = [await delivery(oldDone[2]!, 'pending'), await delivery(recent, 'succeeded'), await delivery(null, 'pending', longAgo), await delivery(null, 'failed')];
 
     const result = await purgeExpiredPayloads(api.ds, { retentionDays: 90, batchSize: 2, now: NOW });
-    expect(result).toEqual({ cutoff: '2026-04-01T12:00:00.000Z', runs: 3, stepAttempts: 6, approvals: 3, exceptions: 3, shadowOutcomes: 3, webhookDeliveries: 2 });
+    expect(result).toEqual({ cutoff: '2026-04-01T12:00:00.000Z', runs: 3, stepAttempts: 6, approvals: 3, exceptions: 3, shadowOutcomes: 3, webhookDeliveries: 3 });
     const left = (await api.ds.query(`SELECT id::text AS id FROM webhook_deliveries ORDER BY id`)) as Array<{ id: string }>;
     expect(left.map((r) => r.id).sort()).toEqual([...kept].sort());
     expect(await countRows(api.ds, 'webhook_delivery_attempts', 'delivery_id = ANY($1::uuid[])', [settled])).toBe(0);

@@ -18,7 +18,7 @@ export interface PayloadRetentionResult {
   approvals: number;
   exceptions: number;
   shadowOutcomes: number;
-  /** Settled webhook deliveries of the purged runs, deleted with their attempts. */
+  /** Settled webhook deliveries deleted with their attempts: those of the purged runs, and those of no run (cost.drift) created before the cutoff. */
   webhookDeliveries: number;
 }
 
@@ -60,7 +60,8 @@ export async function purgeExpiredPayloads(ds: DataSource, options: PayloadReten
       total.shadowOutcomes += batch.shadowOutcomes;
       total.webhookDeliveries += batch.webhookDeliveries;
       const last = batch.runs < batchSize;
-      if (last && total.runs > 0) {
+      if (last) total.webhookDeliveries += await purgeRunlessDeliveries(tx, cutoff);
+      if (last && (total.runs > 0 || total.webhookDeliveries > 0)) {
         await appendAuditEvent(tx, {
           actorId: null,
           actorRole: SYSTEM_ACTOR_ROLE,
@@ -120,6 +121,15 @@ async function purgeBatch(tx: Tx, cutoff: Date, now: Date, limit: number): Promi
       WHERE id = ANY($1::uuid[])`,
   );
   return { runs, stepAttempts, approvals, exceptions, shadowOutcomes, webhookDeliveries };
+}
+
+/**
+ * Settled deliveries of events that belong to no run (cost.drift) created before the cutoff:
+ * they have no run whose purge would take them, and the table would otherwise grow forever.
+ */
+async function purgeRunlessDeliveries(tx: Tx, cutoff: Date): Promise<number> {
+  const result = (await tx.query(`DELETE FROM webhook_deliveries WHERE run_id IS NULL AND status <> 'pending' AND created_at < $1`, [cutoff])) as [unknown[], number];
+  return result[1];
 }
 
 /** The API's background retention: a round every `intervalMs` (0: never), purging payloads older than `retentionDays` (0: never). */

@@ -108,6 +108,11 @@ describe('setRolloutStage to execute', () => {
     expect(state.workflow.rolloutStage).toBe('draft');
     expect(state.workflow.versions[0].runbookCheck.complete).toBe(false);
     expect(await countRows(api.ds, 'audit_events', `action = 'workflow.promoted' AND data->>'workflowKey' = 'rb-stage' AND data->>'to' = 'execute'`)).toBe(0);
+    // promotionReadiness lists it with everything else the promotion lacks.
+    const readiness = await api.ok(KEYS.viewer, `query ($key: String!) { workflow(key: $key) { promotionReadiness { to allowed missing { check message } } } }`, { key: 'rb-stage' });
+    expect(readiness.workflow.promotionReadiness).toMatchObject({ to: 'execute', allowed: false });
+    const runbook = readiness.workflow.promotionReadiness.missing.find((m: { check: string }) => m.check === 'runbook');
+    expect(runbook.message).toMatch(/^the published version's runbook lacks "## Overview", "## Contacts", "## Exception: /);
   });
 
   it('goes through once a version with a complete runbook is published (in draft, allowed without one)', async () => {

@@ -175,7 +175,7 @@ export class PromotionSignOffType {
 
 @ObjectType('PromotionCheckFailure', { description: 'One thing a promotion still lacks.' })
 export class PromotionCheckFailureType {
-  @Field(() => String, { description: 'sample_size | agreement | change_approver | sign_off | readiness' })
+  @Field(() => String, { description: 'sample_size | agreement | change_approver | sign_off | readiness | runbook' })
   check: string;
 
   @Field(() => String)
