@@ -9,7 +9,7 @@ import type { RequestAuthenticator } from './authenticate-request.js';
 import { DEV_PRINCIPALS } from '../seed/dev-principals.js';
 import { BearerTokenError, type OidcConfig } from './oidc.js';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from './password.js';
-import { clearedSessionCookie, createSession, readCookie, revokeSession, revokeSessionsOf, SESSION_COOKIE, sessionCookie, type SessionPolicy } from './sessions.js';
+import { clearedSessionCookie, createSession, readCookie, revokeSession, revokeSessionsOf, sessionCookie, sessionCookieName, type SessionPolicy } from './sessions.js';
 
 export interface AuthRouterOptions {
   dataSource: DataSource;
@@ -84,7 +84,7 @@ export function authRouter(options: AuthRouterOptions): express.Router {
     // Rotation: whatever session this browser held before ends here, server-side, rather than
     // staying valid (until idle) behind a cookie nobody holds any more (a shared machine, a
     // switch of account).
-    const previous = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const previous = readCookie(req.headers.cookie, sessionCookieName(sessions));
     if (previous) await revokeSession(ds, previous);
     const session = await createSession(ds, row.id, sessions);
     res.setHeader('set-cookie', sessionCookie(session.token, sessions));
@@ -92,7 +92,7 @@ export function authRouter(options: AuthRouterOptions): express.Router {
   });
 
   router.post('/sign-out', async (req, res) => {
-    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const token = readCookie(req.headers.cookie, sessionCookieName(sessions));
     const revoked = token ? await revokeSession(ds, token) : false;
     res.setHeader('set-cookie', clearedSessionCookie(sessions));
     res.json({ signedOut: revoked });

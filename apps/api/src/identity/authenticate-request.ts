@@ -4,7 +4,7 @@ import type { Principal } from '../graphql/context.js';
 import { apiKeyFromHeaders } from './api-key-headers.js';
 import { authenticateApiKey } from './authenticate.js';
 import { looksLikeJwt, type OidcVerifier } from './oidc.js';
-import { authenticateSession, readCookie, SESSION_COOKIE, type SessionPolicy } from './sessions.js';
+import { authenticateSession, readCookie, sessionCookieName, type SessionPolicy } from './sessions.js';
 
 export interface AuthenticationOptions {
   allowDevelopmentKeys: boolean;
@@ -27,7 +27,7 @@ export function createRequestAuthenticator(ds: DataSource, options: Authenticati
       if (options.oidc && !credential.startsWith('gh_') && looksLikeJwt(credential)) return options.oidc(credential);
       return authenticateApiKey(ds, credential, { allowDevelopmentKeys: options.allowDevelopmentKeys });
     }
-    const token = readCookie(headers.cookie, SESSION_COOKIE);
+    const token = readCookie(headers.cookie, sessionCookieName(options.sessions));
     return token ? authenticateSession(ds, token, options.sessions) : null;
   };
 }

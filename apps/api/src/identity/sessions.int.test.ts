@@ -17,28 +17,32 @@ function post(path: string, body: unknown, headers: Record<string, string> = {})
 async function signIn(email: string, password = DEV_PASSWORD): Promise<string> {
   const res = await post('/auth/sign-in', { email, password });
   expect(res.status).toBe(200);
-  return /^gh_session=([^;]+)/.exec(res.headers.get('set-cookie')!)![1]!;
+  return /^__Host-gh_session=([^;]+)/.exec(res.headers.get('set-cookie')!)![1]!;
 }
 
 async function meWithCookie(token: string) {
-  const res = await fetch(api.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `gh_session=${token}` }, body: JSON.stringify({ query: ME }) });
+  const res = await fetch(api.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `__Host-gh_session=${token}` }, body: JSON.stringify({ query: ME }) });
   return (await res.json()) as { data: any; errors?: Array<{ extensions: { code: string } }> };
 }
 
 describe('password sign-in', () => {
-  it('sets an httpOnly, SameSite=Strict, Secure session cookie; the cookie authenticates GraphQL', async () => {
+  it('sets an httpOnly, SameSite=Strict, Secure, __Host- session cookie; the cookie authenticates GraphQL', async () => {
     const res = await post('/auth/sign-in', { email: ' Rita@Gatehouse.dev ', password: DEV_PASSWORD });
     expect(res.status).toBe(200);
     expect(((await res.json()) as any).principal).toMatchObject({ email: 'rita@gatehouse.dev', role: 'reviewer' });
     const cookie = res.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^gh_session=[\w-]{43}; /);
+    expect(cookie).toMatch(/^__Host-gh_session=[\w-]{43}; /);
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
     expect(cookie).toContain('Secure');
     expect(cookie).toContain('Path=/');
     expect(cookie).toContain('Max-Age=3600');
-    const token = /^gh_session=([^;]+)/.exec(cookie)![1]!;
+    expect(cookie).not.toMatch(/Domain=/i); // what __Host- requires: Secure, Path=/, no Domain
+    const token = /^__Host-gh_session=([^;]+)/.exec(cookie)![1]!;
     expect((await meWithCookie(token)).data.me).toEqual({ email: 'rita@gatehouse.dev', role: 'reviewer' });
+    // The same token under the plain name (which a sibling subdomain or plain HTTP could set) is not read.
+    const plain = await fetch(api.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `gh_session=${token}` }, body: JSON.stringify({ query: '{ me { email } }' }) });
+    expect(((await plain.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     // Only a digest of the token is stored.
     const [row] = await api.ds.query(`SELECT to_jsonb(s) AS row FROM sessions s ORDER BY created_at DESC LIMIT 1`);
     expect(JSON.stringify(row.row)).not.toContain(token);
@@ -83,20 +87,20 @@ describe('sessions', () => {
   it('sign-out revokes the session at once and clears the cookie', async () => {
     const token = await signIn('olive@gatehouse.dev');
     expect((await meWithCookie(token)).data.me.email).toBe('olive@gatehouse.dev');
-    const res = await post('/auth/sign-out', {}, { cookie: `gh_session=${token}` });
+    const res = await post('/auth/sign-out', {}, { cookie: `__Host-gh_session=${token}` });
     expect(await res.json()).toEqual({ signedOut: true });
-    expect(res.headers.get('set-cookie')).toMatch(/^gh_session=; .*Max-Age=0/);
+    expect(res.headers.get('set-cookie')).toMatch(/^__Host-gh_session=; .*Max-Age=0/);
     expect((await meWithCookie(token)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
   });
 
   it('signing in ends the session the browser already held (rotation), server-side; a failed sign-in ends nothing', async () => {
     const before = await signIn('oscar@gatehouse.dev');
-    const failed = await post('/auth/sign-in', { email: 'olive@gatehouse.dev', password: 'not-the-password' }, { cookie: `gh_session=${before}` });
+    const failed = await post('/auth/sign-in', { email: 'olive@gatehouse.dev', password: 'not-the-password' }, { cookie: `__Host-gh_session=${before}` });
     expect(failed.status).toBe(401);
     expect((await meWithCookie(before)).data.me.email).toBe('oscar@gatehouse.dev');
-    const res = await post('/auth/sign-in', { email: 'olive@gatehouse.dev', password: DEV_PASSWORD }, { cookie: `gh_session=${before}` });
+    const res = await post('/auth/sign-in', { email: 'olive@gatehouse.dev', password: DEV_PASSWORD }, { cookie: `__Host-gh_session=${before}` });
     expect(res.status).toBe(200);
-    const after = /^gh_session=([^;]+)/.exec(res.headers.get('set-cookie')!)![1]!;
+    const after = /^__Host-gh_session=([^;]+)/.exec(res.headers.get('set-cookie')!)![1]!;
     expect(after).not.toBe(before);
     expect((await meWithCookie(before)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
     expect((await meWithCookie(after)).data.me.email).toBe('olive@gatehouse.dev');
@@ -132,16 +136,16 @@ describe('CSRF', () => {
     // What a form on another site can send: a simple content type, the browser attaching the cookie.
     const form = await fetch(api.graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `gh_session=${token}` },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `__Host-gh_session=${token}` },
       body: `query=${encodeURIComponent('mutation { createWorkflow(input: {key: "csrf", name: "x", owners: {}}) { id } }')}`,
     });
     expect(form.status).toBe(400);
     expect(await form.text()).toMatch(/CSRF|preflight/i);
-    const text = await fetch(`${api.graphqlUrl}?query=${encodeURIComponent(ME)}`, { headers: { cookie: `gh_session=${token}` } });
+    const text = await fetch(`${api.graphqlUrl}?query=${encodeURIComponent(ME)}`, { headers: { cookie: `__Host-gh_session=${token}` } });
     expect(text.status).toBe(400);
     expect(await api.ds.query(`SELECT count(*)::int AS n FROM workflows`)).toEqual(before);
     // The sign-out and password endpoints: same rule, and Sec-Fetch-Site: cross-site is refused outright.
-    const crossSite = await post('/auth/sign-out', {}, { cookie: `gh_session=${token}`, 'sec-fetch-site': 'cross-site' });
+    const crossSite = await post('/auth/sign-out', {}, { cookie: `__Host-gh_session=${token}`, 'sec-fetch-site': 'cross-site' });
     expect(crossSite.status).toBe(403);
     expect((await meWithCookie(token)).data.me.email).toBe('ada@gatehouse.dev');
   });
@@ -151,11 +155,11 @@ describe('passwords', () => {
   it('own change needs the current password, ends other sessions, is audited; the new one signs in', async () => {
     const first = await signIn('ivy@gatehouse.dev');
     const second = await signIn('ivy@gatehouse.dev');
-    const wrong = await post('/auth/password', { currentPassword: 'nope', newPassword: 'a-new-long-password' }, { cookie: `gh_session=${first}` });
+    const wrong = await post('/auth/password', { currentPassword: 'nope', newPassword: 'a-new-long-password' }, { cookie: `__Host-gh_session=${first}` });
     expect(wrong.status).toBe(403);
-    const short = await post('/auth/password', { currentPassword: DEV_PASSWORD, newPassword: 'short' }, { cookie: `gh_session=${first}` });
+    const short = await post('/auth/password', { currentPassword: DEV_PASSWORD, newPassword: 'short' }, { cookie: `__Host-gh_session=${first}` });
     expect(short.status).toBe(400);
-    const ok = await post('/auth/password', { currentPassword: DEV_PASSWORD, newPassword: 'a-new-long-password' }, { cookie: `gh_session=${first}` });
+    const ok = await post('/auth/password', { currentPassword: DEV_PASSWORD, newPassword: 'a-new-long-password' }, { cookie: `__Host-gh_session=${first}` });
     expect(ok.status).toBe(200);
     expect((await meWithCookie(first)).data.me.email).toBe('ivy@gatehouse.dev');
     expect((await meWithCookie(second)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
@@ -169,7 +173,7 @@ describe('passwords', () => {
 
   it("only an admin sets another principal's password (no current password needed)", async () => {
     const owner = await signIn('olive@gatehouse.dev');
-    expect((await post('/auth/password', { email: 'rita@gatehouse.dev', newPassword: 'owner-cannot-do-this' }, { cookie: `gh_session=${owner}` })).status).toBe(403);
+    expect((await post('/auth/password', { email: 'rita@gatehouse.dev', newPassword: 'owner-cannot-do-this' }, { cookie: `__Host-gh_session=${owner}` })).status).toBe(403);
     const admin = await post('/auth/password', { email: 'rita@gatehouse.dev', newPassword: 'set-by-the-admin' }, { 'x-api-key': 'gh_dev_admin' });
     expect(admin.status).toBe(200);
     await signIn('rita@gatehouse.dev', 'set-by-the-admin');
@@ -183,9 +187,9 @@ describe('password guessing through a session', () => {
     const hashOf = async () => ((await api.ds.query(`SELECT password_hash FROM principals WHERE email = 'ada@gatehouse.dev'`)) as Array<{ password_hash: string }>)[0]!.password_hash;
     const hashBefore = await hashOf();
     for (let i = 0; i < 5; i++) {
-      expect((await post('/auth/password', { currentPassword: `guess-${i}`, newPassword: 'a-new-long-password' }, { cookie: `gh_session=${token}` })).status).toBe(403);
+      expect((await post('/auth/password', { currentPassword: `guess-${i}`, newPassword: 'a-new-long-password' }, { cookie: `__Host-gh_session=${token}` })).status).toBe(403);
     }
-    const locked = await post('/auth/password', { currentPassword: DEV_PASSWORD, newPassword: 'a-new-long-password' }, { cookie: `gh_session=${token}` });
+    const locked = await post('/auth/password', { currentPassword: DEV_PASSWORD, newPassword: 'a-new-long-password' }, { cookie: `__Host-gh_session=${token}` });
     expect(locked.status).toBe(429);
     expect(((await locked.json()) as any).error.code).toBe('RATE_LIMITED');
     expect((await post('/auth/sign-in', { email: 'ada@gatehouse.dev', password: DEV_PASSWORD })).status).toBe(429);

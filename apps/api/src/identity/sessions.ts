@@ -4,6 +4,16 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../graphql/context.js';
 
 export const SESSION_COOKIE = 'gh_session';
+/**
+ * The cookie's name with secure cookies (production): the `__Host-` prefix makes browsers accept
+ * it only when Secure, on Path=/ and without a Domain, so neither a sibling subdomain nor a plain
+ * HTTP response can plant or overwrite it. Development over http keeps the plain name.
+ */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+
+export function sessionCookieName(policy: Pick<SessionPolicy, 'secureCookie'>): string {
+  return policy.secureCookie ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
 
 export interface SessionPolicy {
   /** A session ends this long after sign-in, whatever its use. */
@@ -69,9 +79,9 @@ export function readCookie(header: string | undefined, name: string): string | n
 }
 
 export function sessionCookie(token: string, policy: SessionPolicy): string {
-  return [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${policy.ttlMinutes * 60}`, ...(policy.secureCookie ? ['Secure'] : [])].join('; ');
+  return [`${sessionCookieName(policy)}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${policy.ttlMinutes * 60}`, ...(policy.secureCookie ? ['Secure'] : [])].join('; ');
 }
 
 export function clearedSessionCookie(policy: SessionPolicy): string {
-  return [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Strict', 'Max-Age=0', ...(policy.secureCookie ? ['Secure'] : [])].join('; ');
+  return [`${sessionCookieName(policy)}=`, 'Path=/', 'HttpOnly', 'SameSite=Strict', 'Max-Age=0', ...(policy.secureCookie ? ['Secure'] : [])].join('; ');
 }
