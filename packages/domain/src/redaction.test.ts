@@ -164,6 +164,26 @@ describe('redactDocument', () => {
     expect(value).toEqual({ input: { customerEmail: '[REDACTED:path]' }, steps: { draft: { customerEmail: '[REDACTED:path]' }, other: 'z' } });
   });
 
+  it('without paths, copies only along the way to what it replaces, and leaves the input as it was', () => {
+    const input = { a: { deep: ['call me on +44 20 7946 0958', 'no digits here'] }, b: { untouched: ['plain', 42] }, c: -4111111111111111 };
+    const before = structuredClone(input);
+    const { value, summary } = redactDocument(input, undefined, { at: '/output' });
+    expect(value).toEqual({ a: { deep: ['call me on [REDACTED:phone]', 'no digits here'] }, b: { untouched: ['plain', 42] }, c: '[REDACTED:card]' });
+    expect(summary.locations).toEqual(['/output/a/deep/0', '/output/c']);
+    expect(input).toEqual(before);
+    const out = value as typeof input;
+    expect(out.b).toBe(input.b); // nothing to redact below b: shared, not copied
+    expect(out.a).not.toBe(input.a);
+    const clean = { x: { y: ['text', 7] } };
+    expect(redactDocument(clean, undefined).value).toBe(clean);
+  });
+
+  it("finds an escaped key's pointer and skips nodes a path already replaced", () => {
+    const { value, summary } = redactDocument({ 'a/b': { 'c~d': 'jane@example.com' }, keep: 'jane@example.com' }, { redactPaths: ['$.keep'] });
+    expect(value).toEqual({ 'a/b': { 'c~d': '[REDACTED:email]' }, keep: '[REDACTED:path]' });
+    expect(summary.locations).toEqual(['/keep', '/a~1b/c~0d']);
+  });
+
   it('gives the same result for the same value every time (redeliveries store the same trace)', () => {
     const policy = { redactPaths: ['$.card.number'] };
     expect(redactDocument(doc, policy)).toEqual(redactDocument(structuredClone(doc), policy));

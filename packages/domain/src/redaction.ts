@@ -64,6 +64,9 @@ function addCounts(into: RedactionSummary['detectors'], found: Partial<Record<Pi
 }
 
 export function mergeRedactionSummaries(a: RedactionSummary, b: RedactionSummary): RedactionSummary {
+  // Most traces have nothing to redact: merging an empty summary changes nothing.
+  if (b.total === 0 && b.paths.length === 0) return a;
+  if (a.total === 0 && a.paths.length === 0) return { ...b, locations: b.locations.slice(0, MAX_REDACTION_LOCATIONS) };
   return {
     total: a.total + b.total,
     paths: [...new Set([...a.paths, ...b.paths])],
@@ -77,7 +80,21 @@ interface CompiledPolicy {
   detectors: readonly PiiDetector[];
 }
 
+/** Compiled per policy object (a definition's, reused for every step of its runs). */
+const compiledPolicies = new WeakMap<PrivacyPolicy, CompiledPolicy>();
+const DEFAULT_POLICY: CompiledPolicy = { paths: [], detectors: PII_DETECTORS };
+
 function compile(policy: PrivacyPolicy | undefined): CompiledPolicy {
+  if (!policy) return DEFAULT_POLICY;
+  let compiled = compiledPolicies.get(policy);
+  if (!compiled) {
+    compiled = compileNow(policy);
+    compiledPolicies.set(policy, compiled);
+  }
+  return compiled;
+}
+
+function compileNow(policy: PrivacyPolicy): CompiledPolicy {
   const paths = (policy?.redactPaths ?? []).flatMap((path) => {
     const parsed = parseJsonPath(path);
     // Definitions are validated at proposal; an unparsable path in a stored one is skipped, not fatal.
@@ -93,7 +110,8 @@ const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
  * "[REDACTED:path]"), then every detected value in the remaining strings (replaced in place
  * by "[REDACTED:<detector>]"); integers that are card numbers become "[REDACTED:card]".
  * `pathRoots` are the JSON Pointers inside the document at which the paths are applied
- * ("" = the document itself). Pure and deterministic; the input is not modified.
+ * ("" = the document itself). Pure and deterministic; the input is not modified, and the
+ * result shares the parts that needed no redaction with it (treat both as immutable).
  * `at` prefixes the recorded locations (the column the document is stored in).
  */
 export function redactDocument(
@@ -109,9 +127,10 @@ export function redactDocument(
   };
 
   // 1. Paths: walk a copy, replacing matched values. Marked pointers are skipped by the detectors.
-  let doc = structuredClone(value);
+  let doc = value;
   const pathHits = new Set<string>();
-  for (const root of options.pathRoots ?? ['']) {
+  if (compiled.paths.length > 0) doc = structuredClone(value);
+  for (const root of compiled.paths.length > 0 ? (options.pathRoots ?? ['']) : []) {
     for (const { path, segments } of compiled.paths) {
       const replace = (node: JsonValue, i: number, pointer: string): JsonValue => {
         if (i === segments.length) {
@@ -140,34 +159,61 @@ export function redactDocument(
   }
 
   // 2. Detectors over every string (and card-number integers) not already replaced by a path.
-  const scan = (node: JsonValue, pointer: string): JsonValue => {
-    if (pathHits.has(pointer)) return node;
+  // This runs on every step's trace in the runner, so it allocates only for what it replaces:
+  // the pointer of a node is built only when needed (`keys` is the path to it), a string that
+  // holds neither a digit nor "@" (which every detector needs) is not scanned, and containers
+  // are copied only along the way to a replaced value (unchanged subtrees are shared).
+  const keys: string[] = [];
+  const pointerHere = () => keys.map((k) => `/${k}`).join('');
+  const scan = (node: JsonValue): JsonValue => {
+    if (pathHits.size > 0 && pathHits.has(pointerHere())) return node;
     if (typeof node === 'string') {
+      if (!MAYBE_PII.test(node)) return node;
       const { text, found } = redactText(node, compiled.detectors);
       const n = Object.values(found).reduce((s, x) => s + x, 0);
       if (n === 0) return node;
       summary.detectors = addCounts(summary.detectors, found);
       summary.total += n - 1;
-      record(pointer);
+      record(pointerHere());
       return text;
     }
     if (typeof node === 'number') {
-      if (compiled.detectors.includes('card') && Number.isSafeInteger(node) && isCardNumber(String(node))) {
+      // A card number has 13–19 digits (negative integers count: the sign is not a digit).
+      if (compiled.detectors.includes('card') && Number.isSafeInteger(node) && Math.abs(node) >= 1e12 && isCardNumber(String(node))) {
         summary.detectors = addCounts(summary.detectors, { card: 1 });
-        record(pointer);
+        record(pointerHere());
         return redactionMarker('card');
       }
       return node;
     }
     if (node === null || typeof node !== 'object') return node;
-    if (Array.isArray(node)) return node.map((child, j) => scan(child, `${pointer}/${j}`));
-    const out: Record<string, JsonValue> = {};
-    for (const [k, child] of Object.entries(node)) out[k] = child === undefined ? child : scan(child, `${pointer}/${escapePointer(k)}`);
-    return out;
+    if (Array.isArray(node)) {
+      let copy: JsonValue[] | null = null;
+      for (let j = 0; j < node.length; j++) {
+        keys.push(String(j));
+        const scanned = scan(node[j]!);
+        keys.pop();
+        if (scanned !== node[j]) (copy ??= node.slice())[j] = scanned;
+      }
+      return copy ?? node;
+    }
+    let copy: Record<string, JsonValue> | null = null;
+    for (const k of Object.keys(node)) {
+      const child = node[k];
+      if (child === undefined) continue;
+      keys.push(escapePointer(k));
+      const scanned = scan(child);
+      keys.pop();
+      if (scanned !== child) (copy ??= { ...node })[k] = scanned;
+    }
+    return copy ?? node;
   };
-  if (compiled.detectors.length > 0) doc = scan(doc, '');
+  if (compiled.detectors.length > 0) doc = scan(doc);
   return { value: doc, summary };
 }
+
+/** Every detector's pattern needs a digit or an "@": a string with neither cannot match. */
+const MAYBE_PII = /[\d@]/;
 
 /** Applies `fn` to the node at `pointer` (RFC 6901) and returns the document with it replaced; absent pointers change nothing. */
 function replaceAt(doc: JsonValue, pointer: string, fn: (node: JsonValue) => JsonValue): JsonValue {
