@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { canonicalJson } from './canonical-json.js';
+import { memoizeByObject } from './memo-by-object.js';
 
 export type JsonValue =
   | string
@@ -80,16 +81,7 @@ export function checkJsonSchema(schema: unknown, at: string): ValidationIssue[] 
  * schema is one object for as long as it is cached, so validating a run's input (every startRun)
  * does not serialise the whole schema to find its validator. Schemas are never mutated.
  */
-const compiledByObject = new WeakMap<object, ValidateFunction>();
-
-function compileSchema(schema: JsonSchema): ValidateFunction {
-  let validate = compiledByObject.get(schema);
-  if (!validate) {
-    validate = compileByText(schema);
-    compiledByObject.set(schema, validate);
-  }
-  return validate;
-}
+const compileSchema = memoizeByObject((schema: JsonSchema): ValidateFunction => compileByText(schema));
 
 function compileByText(schema: JsonSchema): ValidateFunction {
   const key = canonicalJson(schema);

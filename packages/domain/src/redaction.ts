@@ -1,4 +1,5 @@
 import type { JsonValue } from './json-schema.js';
+import { memoizeByObject } from './memo-by-object.js';
 import { PII_DETECTORS, redactionMarker, redactText, isCardNumber, type PiiDetector } from './redaction-detectors.js';
 
 export * from './redaction-detectors.js';
@@ -80,28 +81,21 @@ interface CompiledPolicy {
   detectors: readonly PiiDetector[];
 }
 
-/** Compiled per policy object (a definition's, reused for every step of its runs). */
-const compiledPolicies = new WeakMap<PrivacyPolicy, CompiledPolicy>();
 const DEFAULT_POLICY: CompiledPolicy = { paths: [], detectors: PII_DETECTORS };
 
 function compile(policy: PrivacyPolicy | undefined): CompiledPolicy {
-  if (!policy) return DEFAULT_POLICY;
-  let compiled = compiledPolicies.get(policy);
-  if (!compiled) {
-    compiled = compileNow(policy);
-    compiledPolicies.set(policy, compiled);
-  }
-  return compiled;
+  return policy ? compileOnce(policy) : DEFAULT_POLICY;
 }
 
-function compileNow(policy: PrivacyPolicy): CompiledPolicy {
-  const paths = (policy?.redactPaths ?? []).flatMap((path) => {
+/** Compiled once per policy object (a definition's, reused for every step of its runs). */
+const compileOnce = memoizeByObject((policy: PrivacyPolicy): CompiledPolicy => {
+  const paths = (policy.redactPaths ?? []).flatMap((path) => {
     const parsed = parseJsonPath(path);
     // Definitions are validated at proposal; an unparsable path in a stored one is skipped, not fatal.
     return parsed.ok ? [{ path, segments: parsed.segments }] : [];
   });
-  return { paths, detectors: policy?.detectors ?? PII_DETECTORS };
-}
+  return { paths, detectors: policy.detectors ?? PII_DETECTORS };
+});
 
 const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
