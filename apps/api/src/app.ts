@@ -133,7 +133,7 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   const limiter = rateLimit(options.rateLimits ?? DEFAULT_RATE_LIMITS, rateLimitStore);
   const sessions = options.sessions ?? DEFAULT_SESSION_POLICY;
   const allowDevelopmentKeys = options.allowDevelopmentKeys ?? true;
-  const authenticate = createRequestAuthenticator(dataSource, { allowDevelopmentKeys, sessions, oidc: options.oidc ? createOidcVerifier(dataSource, options.oidc) : null });
+  const authenticate = createRequestAuthenticator(dataSource, { allowDevelopmentKeys, sessions, oidc: options.oidc ? createOidcVerifier(dataSource, options.oidc) : null, logger });
   // GraphQL first: the hot path (startRun) walks the fewest router layers; the paths do not overlap.
   app.use(
     '/graphql',

@@ -106,6 +106,21 @@ describe('stored hash', () => {
     expectError(await api.gql(unused.secret, ME), 'UNAUTHENTICATED');
   });
 
+  it('says once when a prefix starts being refused (someone is guessing its secret)', async () => {
+    const { secret, apiKey } = await create({ principal: 'ivy@gatehouse.dev' });
+    const warnings: Array<{ fields: Record<string, unknown>; message: string }> = [];
+    const logger = { warn: (fields: object, message: string) => void warnings.push({ fields: fields as Record<string, unknown>, message }) };
+    const wrong = `${secret.slice(0, secret.lastIndexOf('_') + 1)}${'g'.repeat(32)}`;
+    for (let i = 0; i < WRONG_SECRETS_PER_PREFIX + 3; i++) {
+      forgetVerifiedKeys();
+      expect(await authenticateApiKey(api.ds, `${wrong}${i}`, { allowDevelopmentKeys: false, logger })).toBeNull();
+    }
+    expect(warnings).toEqual([
+      { fields: { keyPrefix: apiKey.prefix, wrongSecrets: WRONG_SECRETS_PER_PREFIX, refusedForSeconds: expect.any(Number) }, message: 'API key prefix refused after repeated wrong secrets' },
+    ]);
+    expect(JSON.stringify(warnings)).not.toContain(secret.slice(secret.lastIndexOf('_') + 1));
+  });
+
   it('a revoked scrypt key is refused at once, even though its verification was cached', async () => {
     const { secret, apiKey } = await create({});
     await api.ok(secret, ME);

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../graphql/context.js';
 import { apiKeyFromHeaders } from './api-key-headers.js';
-import { authenticateApiKey } from './authenticate.js';
+import { authenticateApiKey, type WarnLogger } from './authenticate.js';
 import { looksLikeJwt, type OidcVerifier } from './oidc.js';
 import { authenticateSession, readCookie, sessionCookieName, type SessionPolicy } from './sessions.js';
 
@@ -10,6 +10,8 @@ export interface AuthenticationOptions {
   allowDevelopmentKeys: boolean;
   sessions: SessionPolicy;
   oidc: OidcVerifier | null;
+  /** Told when a key prefix starts being refused after repeated wrong secrets (see authenticateApiKey). */
+  logger?: WarnLogger;
 }
 
 export type RequestAuthenticator = (headers: IncomingHttpHeaders) => Promise<Principal | null>;
@@ -25,7 +27,7 @@ export function createRequestAuthenticator(ds: DataSource, options: Authenticati
     const credential = apiKeyFromHeaders(headers);
     if (credential) {
       if (options.oidc && !credential.startsWith('gh_') && looksLikeJwt(credential)) return options.oidc(credential);
-      return authenticateApiKey(ds, credential, { allowDevelopmentKeys: options.allowDevelopmentKeys });
+      return authenticateApiKey(ds, credential, { allowDevelopmentKeys: options.allowDevelopmentKeys, ...(options.logger ? { logger: options.logger } : {}) });
     }
     const token = readCookie(headers.cookie, sessionCookieName(options.sessions));
     return token ? authenticateSession(ds, token, options.sessions) : null;

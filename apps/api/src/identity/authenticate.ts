@@ -39,6 +39,11 @@ const lastUsedWritten = new Map<string, number>();
  */
 export const WRONG_SECRETS_PER_PREFIX = 5;
 const WRONG_SECRET_WINDOW_S = 60;
+
+/** Where the refusal of a prefix is reported (the process logger). */
+export interface WarnLogger {
+  warn(fields: object, message: string): void;
+}
 const wrongSecrets = new RateLimiterMemory({ keyPrefix: 'api-key-wrong-secret', points: WRONG_SECRETS_PER_PREFIX, duration: WRONG_SECRET_WINDOW_S });
 
 /** Lookups in flight: the requests of a burst that find a key's entry expired share one. */
@@ -58,7 +63,7 @@ interface KeyRow {
   role: Role;
 }
 
-export async function authenticateApiKey(ds: DataSource, key: string, options: { allowDevelopmentKeys: boolean }): Promise<Principal | null> {
+export async function authenticateApiKey(ds: DataSource, key: string, options: { allowDevelopmentKeys: boolean; logger?: WarnLogger }): Promise<Principal | null> {
   // The development keys are public (README); a database seeded in development and later run
   // in production must not let them in.
   if (!options.allowDevelopmentKeys && key.startsWith(DEVELOPMENT_KEY_PREFIX)) return null;
@@ -70,7 +75,7 @@ export async function authenticateApiKey(ds: DataSource, key: string, options: {
   if (known && known.until > now) return known.principal;
   let lookup = resolving.get(digest);
   if (!lookup) {
-    lookup = lookUpKey(ds, key, prefix, digest, now);
+    lookup = lookUpKey(ds, key, prefix, digest, now, options.logger);
     resolving.set(digest, lookup);
     const done = () => {
       if (resolving.get(digest) === lookup) resolving.delete(digest);
@@ -80,7 +85,7 @@ export async function authenticateApiKey(ds: DataSource, key: string, options: {
   return lookup;
 }
 
-async function lookUpKey(ds: DataSource, key: string, prefix: string, digest: string, now: number): Promise<Principal | null> {
+async function lookUpKey(ds: DataSource, key: string, prefix: string, digest: string, now: number, logger?: WarnLogger): Promise<Principal | null> {
   const startedIn = generation;
   const rows: KeyRow[] = await ds.query(
     `SELECT k.id AS key_id, k.key_hash, k.hash_scheme, k.role AS key_role, k.workflow_keys, p.id, p.name, p.email, p.role
@@ -99,7 +104,13 @@ async function lookUpKey(ds: DataSource, key: string, prefix: string, digest: st
         break;
       }
     }
-    if (!row) await wrongSecrets.penalty(prefix, 1);
+    if (!row) {
+      const counted = await wrongSecrets.penalty(prefix, 1);
+      // Once per window, when the prefix starts being refused: someone is guessing (the prefix is not secret, the rest is).
+      if (counted.consumedPoints === WRONG_SECRETS_PER_PREFIX) {
+        logger?.warn({ keyPrefix: prefix, wrongSecrets: WRONG_SECRETS_PER_PREFIX, refusedForSeconds: Math.ceil(counted.msBeforeNext / 1000) }, 'API key prefix refused after repeated wrong secrets');
+      }
+    }
   }
   if (!row) return null;
   const principal = toPrincipal(row);
