@@ -32,6 +32,8 @@ export interface LatencyFigures {
 
 export interface StartRunResult {
   autocannon: LatencyFigures;
+  /** autocannon with the same load and `{ __typename }` instead of startRun. */
+  floor: LatencyFigures;
   /** The same rate, evenly spaced (one request every 1000/rate ms), for comparison. */
   paced: LatencyFigures;
   apiPeakRssMb: number;
@@ -60,7 +62,10 @@ function bodyFor(prefix: string, n: number): string {
  * ceil(1/rate-per-connection) = 1 ms and would add a synthetic sample per millisecond of every
  * response, which is not a latency anybody observed.
  */
-async function runAutocannon(url: string, options: StartRunOptions, seconds: number, prefix: string): Promise<LatencyFigures> {
+/** The floor under the startRun figure: an authenticated GraphQL request that does nothing. */
+const NOTHING = JSON.stringify({ query: '{ __typename }' });
+
+async function runAutocannon(url: string, options: StartRunOptions, seconds: number, prefix: string, body: (n: number) => string = (n) => bodyFor(prefix, n)): Promise<LatencyFigures> {
   let n = 0;
   let graphqlErrors = 0;
   const sent: Array<{ at: number; ms: number }> = [];
@@ -77,7 +82,7 @@ async function runAutocannon(url: string, options: StartRunOptions, seconds: num
         requests: [
           {
             method: 'POST',
-            setupRequest: (req) => ({ ...req, body: bodyFor(prefix, ++n) }),
+            setupRequest: (req) => ({ ...req, body: body(++n) }),
             onResponse: (_status, body) => {
               if (body.includes('"errors"')) graphqlErrors += 1;
             },
@@ -195,6 +200,11 @@ export async function startRunLatency(options: StartRunOptions): Promise<StartRu
     // Warm-up (JIT, pools, the definition cache), not recorded.
     await alive(runAutocannon(api.graphqlUrl, options, 3, 'warmup'));
 
+    // What the same load measures when the API does nothing but take the request through HTTP,
+    // authentication, the rate limit and Apollo: the part of the figure no startRun change can move.
+    const floor = await alive(runAutocannon(api.graphqlUrl, options, Math.min(options.seconds, 10), 'floor', () => NOTHING));
+    log(`  floor, the same load with a GraphQL request that does nothing ({ __typename }): p50 ${floor.p50Ms.toFixed(1)} ms, p99 ${floor.p99Ms.toFixed(1)} ms, max ${floor.maxMs.toFixed(1)} ms`);
+
     const cpu = watchCpu({ api: api.proc.pid, ...(runner ? { runner: runner.pid } : {}), bench: process.pid }, options.postmasterPid);
     const cannon = await alive(runAutocannon(api.graphqlUrl, options, options.seconds, 'cannon'));
     const cpuUse = cpu();
@@ -222,6 +232,7 @@ export async function startRunLatency(options: StartRunOptions): Promise<StartRu
     log(`  paced (evenly spaced, same rate): ${paced.requests} requests, p50 ${paced.p50Ms.toFixed(1)} ms, p99 ${paced.p99Ms.toFixed(1)} ms, max ${paced.maxMs.toFixed(1)} ms`);
     return {
       autocannon: cannon,
+      floor,
       paced,
       apiPeakRssMb: apiMemory.stop(),
       runnerPeakRssMb: runnerMemory?.stop() ?? null,
