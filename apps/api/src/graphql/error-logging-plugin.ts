@@ -3,7 +3,7 @@ import type { GraphQLContext } from './context.js';
 import { isUnexpectedError, logUnexpectedError } from './format-error.js';
 
 /**
- * Logs the unexpected errors of a GraphQL request with that request's logger (pino-http's child,
+ * Logs the unexpected errors of a GraphQL request with that request's logger (requestLogger,
  * which carries the request id) before formatError masks them. It replaces an AsyncLocalStorage
  * around each request: on Node 20 that switches on promise hooks for the whole process, a cost on
  * every promise of every request.

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../graphql/context.js';
 import { apiKeyPrefix, DEVELOPMENT_KEY_PREFIX, legacySha256, verifyApiKey, type KeyHashScheme } from '@gatehouse/db';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { SingleFlight } from '../caching/single-flight.js';
 
 export { DEVELOPMENT_KEY_PREFIX };
 
@@ -46,8 +47,8 @@ export interface WarnLogger {
 }
 const wrongSecrets = new RateLimiterMemory({ keyPrefix: 'api-key-wrong-secret', points: WRONG_SECRETS_PER_PREFIX, duration: WRONG_SECRET_WINDOW_S });
 
-/** Lookups in flight: the requests of a burst that find a key's entry expired share one. */
-const resolving = new Map<string, Promise<Principal | null>>();
+/** The requests of a burst that find a key's entry expired share one lookup. */
+const lookups = new SingleFlight<string, Principal | null>();
 /** Bumped by forgetVerifiedKeys: a lookup that started before must not re-admit a revoked key. */
 let generation = 0;
 
@@ -73,16 +74,7 @@ export async function authenticateApiKey(ds: DataSource, key: string, options: {
   const now = Date.now();
   const known = verified.get(digest);
   if (known && known.until > now) return known.principal;
-  let lookup = resolving.get(digest);
-  if (!lookup) {
-    lookup = lookUpKey(ds, key, prefix, digest, now, options.logger);
-    resolving.set(digest, lookup);
-    const done = () => {
-      if (resolving.get(digest) === lookup) resolving.delete(digest);
-    };
-    lookup.then(done, done);
-  }
-  return lookup;
+  return lookups.run(digest, () => lookUpKey(ds, key, prefix, digest, now, options.logger));
 }
 
 async function lookUpKey(ds: DataSource, key: string, prefix: string, digest: string, now: number, logger?: WarnLogger): Promise<Principal | null> {
@@ -145,5 +137,5 @@ function toPrincipal(row: KeyRow): Principal | null {
 export function forgetVerifiedKeys(): void {
   generation++;
   verified.clear();
-  resolving.clear();
+  lookups.forget();
 }

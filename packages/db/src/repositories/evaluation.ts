@@ -1,5 +1,5 @@
 import { PromotionSignOffEntity, ReadinessAssessmentEntity, ShadowOutcomeEntity } from '../entities/index.js';
-import { checkRunbook, readinessScore, type PromotionEvidence, type RunbookCheck, type PromotionSignOff, type ReadinessAnswers, type ReadinessAssessment, type RolloutStage, type Workflow } from '@gatehouse/domain';
+import { checkRunbook, readinessScore, type PromotionEvidence, type RunbookCheck, type PromotionSignOff, type ReadinessAnswers, type ReadinessAssessment, type RolloutStage, type Workflow, type WorkflowVersion } from '@gatehouse/domain';
 import { loadPublishedVersion } from './loaders.js';
 import type { Tx } from './transaction.js';
 
@@ -74,17 +74,20 @@ export async function loadRecentAgreement(tx: Tx, workflowId: string, limit: num
   return rows.map((r) => r.agreed);
 }
 
-/** Everything the promotion gate judges a promotion to `toStage` on. */
-export async function loadPromotionEvidence(tx: Tx, workflow: Workflow, toStage: RolloutStage, lock = false): Promise<PromotionEvidence> {
+/**
+ * Everything the promotion gate judges a promotion to `toStage` on. `published` is the
+ * workflow's published version when the caller has already read it (else it is read here, for
+ * execute only: its runbook).
+ */
+export async function loadPromotionEvidence(tx: Tx, workflow: Workflow, toStage: RolloutStage, lock = false, published?: WorkflowVersion | null): Promise<PromotionEvidence> {
   return {
     recentAgreement: await loadRecentAgreement(tx, workflow.id, workflow.evaluation.minSampleSize),
     signOff: await loadLatestSignOff(tx, workflow.id, toStage, lock),
     readiness: await loadLatestReadiness(tx, workflow.id),
-    ...(toStage === 'execute' ? { runbook: await publishedRunbookCheck(tx, workflow) } : {}),
+    ...(toStage === 'execute' ? { runbook: runbookCheckOf(published === undefined ? await loadPublishedVersion(tx, workflow) : published) } : {}),
   };
 }
 
-async function publishedRunbookCheck(tx: Tx, workflow: Workflow): Promise<RunbookCheck | null> {
-  const published = await loadPublishedVersion(tx, workflow);
+function runbookCheckOf(published: WorkflowVersion | null): RunbookCheck | null {
   return published ? checkRunbook(published.runbook, published.definition) : null;
 }

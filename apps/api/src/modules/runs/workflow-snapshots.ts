@@ -1,5 +1,6 @@
 import { loadWorkflow, type Tx } from '@gatehouse/db';
 import type { Workflow } from '@gatehouse/domain';
+import { SingleFlight } from '../../caching/single-flight.js';
 
 /**
  * Workflows as startRun last read them, by key, so the hot path does not read the workflow row
@@ -10,8 +11,8 @@ import type { Workflow } from '@gatehouse/domain';
  */
 export class WorkflowSnapshots {
   private readonly byKey = new Map<string, { workflow: Workflow; readAt: number }>();
-  /** Reads in flight: the requests of a burst that find the snapshot old share one read. */
-  private readonly reading = new Map<string, Promise<Workflow>>();
+  /** The requests of a burst that find the snapshot old share one read. */
+  private readonly reads = new SingleFlight<string, Workflow>();
 
   constructor(
     private readonly maxAgeMs = 5_000,
@@ -24,19 +25,7 @@ export class WorkflowSnapshots {
     if (!fresh && cached && now - cached.readAt < this.maxAgeMs) return cached.workflow;
     // A caller that asks for a fresh read (its insert found the workflow changed) must not get
     // a read that started before the change: only reads for an old snapshot are shared.
-    if (!fresh) {
-      const inFlight = this.reading.get(key);
-      if (inFlight) return inFlight;
-    }
-    const read = this.read(db, key, now);
-    if (!fresh) {
-      this.reading.set(key, read);
-      void read.then(
-        () => this.reading.delete(key),
-        () => this.reading.delete(key),
-      );
-    }
-    return read;
+    return fresh ? this.read(db, key, now) : this.reads.run(key, () => this.read(db, key, now));
   }
 
   private async read(db: Tx, key: string, now: number): Promise<Workflow> {

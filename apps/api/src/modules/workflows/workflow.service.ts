@@ -174,9 +174,10 @@ export class WorkflowService {
   setStage(actor: Actor, key: string, stage: RolloutStage, reason: string, override = false): Promise<Workflow> {
     return this.change(actor, key, async (tx, workflow) => {
       // Checked before the gate and never overridden: execute needs the live version's runbook complete.
-      if (stage === 'execute') assertRunbookForStage(workflow, stage, await loadPublishedVersion(tx, workflow));
+      const published = stage === 'execute' ? await loadPublishedVersion(tx, workflow) : undefined;
+      if (published !== undefined) assertRunbookForStage(workflow, stage, published);
       // The sign-off row is locked so two concurrent promotions cannot both use it.
-      const evidence = await loadPromotionEvidence(tx, workflow, stage, true);
+      const evidence = await loadPromotionEvidence(tx, workflow, stage, true, published);
       const { state, events, consumedSignOff } = changeRolloutStage(workflow, { stage, reason, override }, evidence, actor, new Date());
       if (consumedSignOff) await tx.save(PromotionSignOffEntity, fromPromotionSignOff(consumedSignOff));
       return { state, events };
