@@ -1,7 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +11,7 @@ import { createFormatError } from './graphql/format-error.js';
 import { logUnexpectedErrors } from './graphql/error-logging-plugin.js';
 import { buildGatehouseSchema } from './graphql/schema.js';
 import { healthRouter } from './http/health.js';
-import { DEFAULT_RATE_LIMITS, rateLimit, type RateLimits } from './http/rate-limit.js';
+import { createRateLimitCheck, DEFAULT_RATE_LIMITS, rateLimit, type RateLimits } from './http/rate-limit.js';
 import type { RateLimitStore, RateLimitStoreKind } from './http/rate-limit-store.js';
 import { GraphQLError } from 'graphql';
 import { createRequestAuthenticator } from './identity/authenticate-request.js';
@@ -26,8 +25,11 @@ import { startMetricsRollupRefresh } from './modules/metrics/metrics.rollup.js';
 import { startPayloadRetention } from './modules/privacy/payload-retention.js';
 import { createApiMetrics } from './observability/api-metrics.js';
 import { graphqlObservability } from './observability/graphql-observability-plugin.js';
-import { graphqlSpan, httpMetrics } from './observability/http-observability.js';
-import { requestLog } from './http/request-log.js';
+import { httpMetrics } from './observability/http-observability.js';
+import { requestLog, requestLogger } from './http/request-log.js';
+import { clientIpResolver } from './http/client-ip.js';
+import { graphqlHttpHandler } from './http/graphql-http.js';
+import { sendRequestFailure } from './http/send-json.js';
 import { HttpRequestContext } from './graphql/request-context.js';
 import { createServices } from './services.js';
 import type { WebhookTargetPolicy } from '@gatehouse/domain';
@@ -85,7 +87,8 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   const metricsRefresh = startMetricsRollupRefresh(dataSource, options.metricsRefreshIntervalMs ?? 0, logger);
   const payloadRetention = startPayloadRetention(dataSource, options.payloadRetention ?? { intervalMs: 0, retentionDays: 0 }, logger);
   const app = express();
-  const httpServer = http.createServer(app);
+  // /graphql is served on node:http directly (http/graphql-http.ts); Express gets the rest.
+  const httpServer = http.createServer();
   let shuttingDown = false;
 
   const metricsRegistry = options.metricsRegistry ?? createMetricsRegistry();
@@ -122,36 +125,45 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   await apollo.start();
 
   app.disable('x-powered-by');
-  // No ETag on every answer: hashing each GraphQL response body costs the hot path and no client
-  // here revalidates (mutations are POSTs; the console refetches through react-query).
+  // No ETag on every answer: no client here revalidates (the console refetches through react-query).
   app.set('etag', false);
   app.set('trust proxy', options.trustProxyHops ?? 0);
-  app.use(requestLog(logger));
-  app.use(httpMetrics(metrics));
+  const clientIp = clientIpResolver(options.trustProxyHops ?? 0);
+  const logRequest = requestLog(logger, clientIp);
+  const countRequest = httpMetrics(metrics);
   const serveMetrics = metricsHandler(metricsRegistry, options.metricsAccess ?? { kind: 'open' });
   const rateLimitStore: RateLimitStore = options.rateLimitStore === 'postgres' ? { kind: 'postgres', dataSource } : { kind: 'memory' };
-  const limiter = rateLimit(options.rateLimits ?? DEFAULT_RATE_LIMITS, rateLimitStore);
+  const rateLimitCheck = createRateLimitCheck(options.rateLimits ?? DEFAULT_RATE_LIMITS, rateLimitStore);
+  const limiter = rateLimit(rateLimitCheck, clientIp);
   const sessions = options.sessions ?? DEFAULT_SESSION_POLICY;
   const allowDevelopmentKeys = options.allowDevelopmentKeys ?? true;
   const authenticate = createRequestAuthenticator(dataSource, { allowDevelopmentKeys, sessions, oidc: options.oidc ? createOidcVerifier(dataSource, options.oidc) : null, logger });
-  // GraphQL first: the hot path (startRun) walks the fewest router layers; the paths do not overlap.
-  app.use(
-    '/graphql',
-    // Health endpoints are never limited; every GraphQL request is.
-    limiter,
-    express.json({ limit: `${options.bodyLimitKb ?? 512}kb` }),
-    ...(options.tracing ? [graphqlSpan()] : []),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const principal = await authenticate(req.headers).catch((error: unknown) => {
-          // A bearer token that fails verification says why (expired, wrong audience …).
-          if (error instanceof BearerTokenError) throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-          throw error;
-        });
-        return new HttpRequestContext(req, principal, dataSource, services);
-      },
-    }),
-  );
+  // Every GraphQL request is rate limited; health endpoints never are.
+  const graphql = graphqlHttpHandler({
+    apollo,
+    rateLimit: rateLimitCheck,
+    clientIp,
+    bodyLimitBytes: (options.bodyLimitKb ?? 512) * 1024,
+    tracing: options.tracing ?? false,
+    logger,
+    context: async (req) => {
+      const principal = await authenticate(req.headers).catch((error: unknown) => {
+        // A bearer token that fails verification says why (expired, wrong audience …).
+        if (error instanceof BearerTokenError) throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        throw error;
+      });
+      return new HttpRequestContext(req, principal, dataSource, services);
+    },
+  });
+  httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    logRequest(req, res, path);
+    countRequest(req, res, path);
+    if (path === '/graphql' || path === '/graphql/') graphql(req, res, path, query === -1 ? '' : url.slice(query));
+    else app(req, res);
+  });
   // Prometheus scrapes here; not rate limited (docs/observability.md says how it is protected).
   app.get('/metrics', (req, res) => void serveMetrics(req, res));
   app.use(healthRouter(dataSource, () => shuttingDown));
@@ -159,12 +171,11 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   app.use('/runs', limiter, decisionRecordRouter({ records: services.decisionRecords, authenticate, logger }));
   app.use('/auth', limiter, authRouter({ dataSource, logger, authenticate, sessions, developmentKeys: allowDevelopmentKeys, oidc: options.oidc ?? null, rateLimitStore }));
   // Malformed JSON and oversized bodies are the client's fault: say so in GraphQL's shape.
-  app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+  app.use((err: Error & { status?: number }, req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(err);
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) logger.error({ err }, 'unhandled HTTP error');
-    const message = status === 413 ? 'Request body too large.' : status === 500 ? 'Internal error.' : `Bad request: ${err.message}`;
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+    if (status === 500) requestLogger(req, logger).error({ err }, 'unhandled HTTP error');
+    sendRequestFailure(res, status, err.message);
   });
 
   return {

@@ -1,4 +1,5 @@
 import { createDataSource } from '@gatehouse/db';
+import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
@@ -126,6 +127,43 @@ describe('malformed requests', () => {
     const res = await post(JSON.stringify({ query: '{ me { role } }', variables: { pad: 'x'.repeat(600 * 1024) } }));
     expect(res.status).toBe(413);
     expect(res.body.errors?.[0]).toMatchObject({ message: 'Request body too large.', extensions: { code: 'BAD_REQUEST' } });
+    await stillAnswers();
+  });
+
+  it('reads JSON bodies as integrators send them: +json media types, explicit UTF-8, compressed, empty', async () => {
+    const me = JSON.stringify({ query: '{ me { role } }' });
+    expect((await post(me, { 'content-type': 'application/graphql-request+json; charset=UTF-8' })).body.data).toEqual({ me: { role: 'viewer' } });
+    const gzipped = await fetch(api.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-api-key': KEYS.viewer }, body: gzipSync(me) });
+    expect(await gzipped.json()).toEqual({ data: { me: { role: 'viewer' } } });
+    // An empty JSON body is an empty request: Apollo says what is missing.
+    const empty = await post('');
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors?.[0]?.message).toMatch(/POST body missing|non-empty `query`/);
+    // /graphql/ is the same endpoint; a query string does not change the path.
+    const slash = await fetch(`${api.graphqlUrl}/?source=test`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEYS.viewer }, body: me });
+    expect(await slash.json()).toEqual({ data: { me: { role: 'viewer' } } });
+  });
+
+  it('refuses what it cannot read with a code: another charset or encoding is 415, a corrupt gzip body 400', async () => {
+    const me = JSON.stringify({ query: '{ me { role } }' });
+    const latin = await post(me, { 'content-type': 'application/json; charset=iso-8859-1' });
+    expect(latin.status).toBe(415);
+    expect(latin.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Bad request: unsupported charset "ISO-8859-1"/), extensions: { code: 'BAD_REQUEST' } });
+    const zstd = await post(me, { 'content-encoding': 'zstd' });
+    expect(zstd.status).toBe(415);
+    expect(zstd.body.errors?.[0]?.message).toMatch(/unsupported content encoding "zstd"/);
+    const corrupt = await post('not gzip at all', { 'content-encoding': 'gzip' });
+    expect(corrupt.status).toBe(400);
+    expect(corrupt.body.errors?.[0]).toMatchObject({ message: 'Bad request: the gzip body does not decompress', extensions: { code: 'BAD_REQUEST' } });
+    // A gzip bomb is cut off at the limit after decompression, not at its small size on the wire.
+    const bomb = gzipSync(JSON.stringify({ query: '{ me { role } }', variables: { pad: ' '.repeat(2 * 1024 * 1024) } }));
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    const big = await fetch(api.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-api-key': KEYS.viewer }, body: bomb });
+    expect(big.status).toBe(413);
+    // A body that is not JSON at all is Apollo's to refuse (CSRF prevention: text/plain is what a form posts).
+    const form = await post(me, { 'content-type': 'text/plain' });
+    expect(form.status).toBe(400);
+    expect(form.body.errors?.[0]?.message).toMatch(/CSRF|preflight/i);
     await stillAnswers();
   });
 

@@ -1,7 +1,7 @@
-import type express from 'express';
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { Logger } from '../logger.js';
+import type { ClientIp } from './client-ip.js';
 
 declare module 'node:http' {
   interface IncomingMessage {
@@ -11,7 +11,8 @@ declare module 'node:http' {
 }
 
 const loggers = new WeakMap<http.IncomingMessage, Logger>();
-const processLoggers = new WeakMap<http.IncomingMessage, Logger>();
+/** The process logger and the URL as it arrived (a mounted Express router rewrites req.url later). */
+const origins = new WeakMap<http.IncomingMessage, { logger: Logger; url: string | undefined }>();
 
 /**
  * The request's logger: a child of the process logger whose lines carry the request (`req.id`,
@@ -20,12 +21,12 @@ const processLoggers = new WeakMap<http.IncomingMessage, Logger>();
 export function requestLogger(req: http.IncomingMessage, fallback?: Logger): Logger {
   let log = loggers.get(req);
   if (!log) {
-    const parent = processLoggers.get(req);
-    if (!parent) {
+    const origin = origins.get(req);
+    if (!origin) {
       if (fallback) return fallback;
-      throw new Error('requestLogger: the request did not pass the requestLog middleware');
+      throw new Error('requestLogger: the request did not pass requestLog');
     }
-    log = parent.child({ req: { id: req.id, method: req.method, url: (req as express.Request).originalUrl ?? req.url } });
+    log = origin.logger.child({ req: { id: req.id, method: req.method, url: origin.url } });
     loggers.set(req, log);
   }
   return log;
@@ -41,14 +42,14 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
  * completion line is built only when its level is enabled; no headers are logged (API keys,
  * cookies and bearer tokens travel in them).
  */
-export function requestLog(logger: Logger): express.RequestHandler {
-  return (req, res, next) => {
+export function requestLog(logger: Logger, clientIp: ClientIp): (req: http.IncomingMessage, res: http.ServerResponse, path: string) => void {
+  return (req, res, path) => {
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     req.id = id;
     res.setHeader('x-request-id', id);
-    processLoggers.set(req, logger);
-    if (!QUIET_PATHS.has(req.path)) {
+    origins.set(req, { logger, url: req.url });
+    if (!QUIET_PATHS.has(path)) {
       const started = performance.now();
       const done = () => {
         res.off('finish', done);
@@ -57,11 +58,10 @@ export function requestLog(logger: Logger): express.RequestHandler {
         // An answer that never finished (the client went away) or a server error is worth a look.
         if (!res.writableFinished) requestLogger(req).warn({ res: { statusCode: res.statusCode }, responseTime }, 'request aborted');
         else if (res.statusCode >= 500) requestLogger(req).error({ res: { statusCode: res.statusCode }, responseTime }, 'request errored');
-        else if (logger.isLevelEnabled('info')) requestLogger(req).info({ res: { statusCode: res.statusCode }, responseTime, remoteAddress: req.ip }, 'request completed');
+        else if (logger.isLevelEnabled('info')) requestLogger(req).info({ res: { statusCode: res.statusCode }, responseTime, remoteAddress: clientIp(req) }, 'request completed');
       };
       res.on('finish', done);
       res.on('close', done);
     }
-    next();
   };
 }

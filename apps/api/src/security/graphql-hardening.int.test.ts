@@ -125,6 +125,23 @@ describe('rate limits', () => {
     });
   });
 
+  it('per IP behind trusted proxies: the address X-Forwarded-For names is counted; with no trusted proxy the header is ignored', async () => {
+    const from = (address: string) => ({ 'x-api-key': KEYS.viewer, 'x-forwarded-for': address });
+    await withServer({ rateLimits: { windowSeconds: 60, perKey: 0, perIp: 2 }, trustProxyHops: 1 }, async (url) => {
+      for (let i = 0; i < 2; i++) expect((await post(url, '{ me { role } }', from('203.0.113.7'))).status).toBe(200);
+      expect((await post(url, '{ me { role } }', from('203.0.113.7'))).status).toBe(429);
+      // Another client behind the same proxy has its own budget.
+      expect((await post(url, '{ me { role } }', from('198.51.100.20'))).status).toBe(200);
+      // Only the hop the proxy appended is trusted: an address the client put in front changes nothing.
+      expect((await post(url, '{ me { role } }', from('10.9.9.9, 203.0.113.7'))).status).toBe(429);
+    });
+    await withServer({ rateLimits: { windowSeconds: 60, perKey: 0, perIp: 2 } }, async (url) => {
+      expect((await post(url, '{ me { role } }', from('203.0.113.1'))).status).toBe(200);
+      expect((await post(url, '{ me { role } }', from('203.0.113.2'))).status).toBe(200);
+      expect((await post(url, '{ me { role } }', from('203.0.113.3'))).status).toBe(429);
+    });
+  });
+
   it('the defaults are on and generous: 300 requests in a burst on one key all pass', async () => {
     await withServer({}, async (url) => {
       const statuses = await Promise.all(Array.from({ length: 300 }, () => post(url, '{ __typename }').then((r) => r.status)));

@@ -1,0 +1,10 @@
+import { startBenchPostgres } from './postgres.js';
+import { createBenchWorkflow, startApi } from './workflow.js';
+const db = await startBenchPostgres(process.env.H_URL);
+await db.createDatabase(process.env.H_DB ?? 'h');
+const api = await startApi(db.url(process.env.H_DB ?? 'h'));
+await createBenchWorkflow(api.graphqlUrl);
+await api.proc.stop();
+console.log('DBURL', db.url(process.env.H_DB ?? 'h'));
+process.on('SIGINT', () => void db.stop().finally(() => process.exit(0)));
+setInterval(() => {}, 1 << 30);
