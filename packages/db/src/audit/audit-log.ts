@@ -215,25 +215,33 @@ async function appendChained(manager: EntityManager, inputs: readonly AppendAudi
     prevHash = hash;
     return row;
   });
+  // One jsonb parameter rather than twelve arrays: pg would escape every element of a text[] or
+  // jsonb[] into an array literal, the largest garbage of sealing a burst of runs.
   await manager.query(
     `INSERT INTO audit_events (seq, id, occurred_at, actor_id, actor_role, action, subject_type, subject_id, scope_ids, data, prev_hash, hash)
      SELECT u.seq, u.id, u.occurred_at, u.actor_id, u.actor_role, u.action, u.subject_type, u.subject_id,
-            ARRAY(SELECT jsonb_array_elements_text(u.scope_json)), u.data, u.prev_hash, u.hash
-     FROM unnest($1::bigint[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[])
-          AS u(seq, id, occurred_at, actor_id, actor_role, action, subject_type, subject_id, scope_json, data, prev_hash, hash)`,
+            ARRAY(SELECT jsonb_array_elements_text(u.scope_ids)), u.data, u.prev_hash, u.hash
+     FROM jsonb_to_recordset($1::jsonb)
+          AS u(seq bigint, id uuid, occurred_at timestamptz, actor_id uuid, actor_role text, action text, subject_type text, subject_id text,
+               scope_ids jsonb, data jsonb, prev_hash text, hash text)
+     ORDER BY u.seq`,
     [
-      rows.map((r) => r.body.seq),
-      rows.map((r) => r.body.id),
-      rows.map((r) => r.body.occurredAt),
-      rows.map((r) => r.body.actorId),
-      rows.map((r) => r.body.actorRole),
-      rows.map((r) => r.body.action),
-      rows.map((r) => r.body.subjectType),
-      rows.map((r) => r.body.subjectId),
-      rows.map((r) => JSON.stringify(r.body.scopeIds)),
-      rows.map((r) => JSON.stringify(r.body.data)),
-      rows.map((r) => r.prevHash),
-      rows.map((r) => r.hash),
+      JSON.stringify(
+        rows.map(({ body, prevHash, hash }) => ({
+          seq: body.seq,
+          id: body.id,
+          occurred_at: body.occurredAt,
+          actor_id: body.actorId,
+          actor_role: body.actorRole,
+          action: body.action,
+          subject_type: body.subjectType,
+          subject_id: body.subjectId,
+          scope_ids: body.scopeIds,
+          data: body.data,
+          prev_hash: prevHash,
+          hash,
+        })),
+      ),
     ],
   );
   return rows;
