@@ -13,6 +13,8 @@ export interface BenchPostgres {
   url(name: string): string;
   /** Creates a database, optionally as a copy of a template (the template must have no sessions). */
   createDatabase(name: string, template?: string): Promise<void>;
+  /** Drops a database this bench created, and writes a checkpoint: what an earlier phase left behind is not the next one's work. */
+  dropDatabase(name: string): Promise<void>;
   /** Server settings that decide what a commit costs (printed with the figures). */
   settings(): Promise<Record<string, string>>;
   /** The postmaster's pid when the bench runs its own server, to count its CPU. */
@@ -73,6 +75,13 @@ export async function startBenchPostgres(databaseUrl: string | undefined): Promi
         await c.query(`CREATE DATABASE ${c.escapeIdentifier(name)}${template ? ` TEMPLATE ${c.escapeIdentifier(template)}` : ''}`);
       });
       created.push(name);
+    },
+    async dropDatabase(name) {
+      await admin(async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
+        // Needs superuser or pg_checkpoint; without it the checkpointer's own schedule applies.
+        await c.query('CHECKPOINT').catch(() => undefined);
+      });
     },
     settings: () =>
       admin(async (c) => {

@@ -221,6 +221,18 @@ export async function machineBusyOver(ms: number): Promise<number> {
   return ((b.busy - a.busy) / (b.total - a.total || 1)) * 100;
 }
 
+/**
+ * Waits (at most `maxMs`) until the machine is under `quietPercent` busy over a second: the
+ * previous phase's stragglers (autovacuum of its tables, a checkpoint, processes exiting) are
+ * not the next phase's load. Returns the last second's figure and how long it took.
+ */
+export async function waitForQuiet(quietPercent: number, maxMs: number): Promise<{ busy: number; waitedMs: number }> {
+  const started = Date.now();
+  let busy = await machineBusyOver(1000);
+  while (busy > quietPercent && Date.now() - started < maxMs) busy = await machineBusyOver(1000);
+  return { busy, waitedMs: Date.now() - started };
+}
+
 export function describeCpu(cpu: CpuUse): string {
   const parts = Object.entries(cpu.processes).map(([name, pct]) => `${name} ${pct.toFixed(0)}%`);
   if (cpu.postgres !== null) parts.push(`postgres ${cpu.postgres.toFixed(0)}%`);

@@ -20,12 +20,15 @@ import { startBenchReceiver, type BenchReceiver } from './action-receiver.js';
 import { kafkaUnavailableReason, startBenchKafka } from './kafka.js';
 import { metricsAtScale, type MetricsAtScaleResult } from './metrics-at-scale.js';
 import { startBenchPostgres, type BenchPostgres } from './postgres.js';
-import { killChildren, machineBusyOver, repoRoot } from './processes.js';
+import { killChildren, machineBusyOver, repoRoot, waitForQuiet } from './processes.js';
 import { rawSqlFloor, type FloorResult } from './raw-sql-floor.js';
 import { above, againstTarget, atLeast, atMost, below, fmt, info, machine, out, summaryTable, writeResults, type Check } from './report.js';
 import { runnerOverrides, runnerPhase, type RunnerPhaseResult } from './runner-throughput.js';
 import { startRunLatency, type StartRunResult } from './start-run-latency.js';
 import { createBenchWorkflow, startApi } from './workflow.js';
+
+/** A phase starts once the machine is at most this busy (percent of all cores), or after 30 s. */
+const QUIET_PERCENT = 5;
 
 const TARGETS = { postgresRunsPerSec: 1000, kafkaSlowdown: 1.5, startRunP99Ms: 15, rssMb: 300, metricsMs: 200, exceptionQueueP99Ms: 25 };
 
@@ -99,7 +102,14 @@ async function main(): Promise<void> {
       await prepareTemplate(db);
     }
     receiver = await startBenchReceiver();
+    // Each phase gets a fresh copy of the template, after the previous phase's database is gone
+    // and the machine is quiet again, so no phase pays for another's leftovers.
+    let previous: string | null = null;
     const withTemplate = async (name: string) => {
+      if (previous) await db.dropDatabase(previous);
+      previous = name;
+      const quiet = await waitForQuiet(QUIET_PERCENT, 30_000);
+      log(`  machine ${quiet.busy.toFixed(0)}% busy before this phase${quiet.waitedMs > 1500 ? ` (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for the last one to settle)` : ''}`);
       await db.createDatabase(name, 'gatehouse_bench_template');
       return db.url(name);
     };
