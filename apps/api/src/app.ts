@@ -137,7 +137,7 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   const limiter = rateLimit(rateLimitCheck, clientIp);
   const sessions = options.sessions ?? DEFAULT_SESSION_POLICY;
   const allowDevelopmentKeys = options.allowDevelopmentKeys ?? true;
-  const authenticate = createRequestAuthenticator(dataSource, { allowDevelopmentKeys, sessions, oidc: options.oidc ? createOidcVerifier(dataSource, options.oidc) : null, logger });
+  const authenticate = createRequestAuthenticator(dataSource, { allowDevelopmentKeys, sessions, oidc: options.oidc ? createOidcVerifier(dataSource, options.oidc) : null, logger, rateLimitStore });
   // Every GraphQL request is rate limited; health endpoints never are.
   const graphql = graphqlHttpHandler({
     apollo,

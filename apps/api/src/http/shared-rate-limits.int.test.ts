@@ -49,6 +49,28 @@ async function signIn(baseUrl: string, email: string, password: string): Promise
   return res.status;
 }
 
+/** A new scrypt key for ivy, made through the API as an admin would. */
+async function createKey(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': KEYS.admin },
+    body: JSON.stringify({ query: 'mutation { createApiKey(name: "replica test", principal: "ivy@gatehouse.dev") { secret } }' }),
+  });
+  return ((await res.json()) as { data: { createApiKey: { secret: string } } }).data.createApiKey.secret;
+}
+
+/** The key's prefix with a made-up secret. */
+function wrongSecretFor(key: string, n: number): string {
+  return `${key.slice(0, key.lastIndexOf('_') + 1)}${'w'.repeat(32)}${n}`;
+}
+
+/** Who the key acts as, or the error code. */
+async function whoAmI(baseUrl: string, apiKey: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify({ query: '{ me { email } }' }) });
+  const body = (await res.json()) as { data?: { me: { email: string } } | null; errors?: Array<{ extensions?: { code?: string } }> };
+  return body.data?.me?.email ?? body.errors?.[0]?.extensions?.code ?? 'no answer';
+}
+
 const LIMITS = { windowSeconds: 60, perKey: 4, perIp: 10_000 };
 
 describe('rate limits across two API replicas', () => {
@@ -80,6 +102,27 @@ describe('rate limits across two API replicas', () => {
     expect(await signIn(a, email, DEV_PASSWORD)).toBe(429);
     // Another email is not affected.
     expect(await signIn(b, 'rita@gatehouse.dev', DEV_PASSWORD)).toBe(200);
+  });
+
+  it('postgres store: wrong secrets for a key prefix count on both replicas before the prefix is refused without hashing', async () => {
+    const [a, b] = [await replica({ rateLimitStore: 'postgres' }), await replica({ rateLimitStore: 'postgres' })];
+    const [one, two] = [await createKey(a), await createKey(a)];
+    // Three wrong secrets on one replica, two on the other: five in all, the limit.
+    for (const [i, at] of [a, a, a, b, b].entries()) expect(await whoAmI(at, wrongSecretFor(one, i))).toBe('UNAUTHENTICATED');
+    // Both replicas now refuse the prefix, even with its right secret (a key neither has verified).
+    expect(await whoAmI(a, one)).toBe('UNAUTHENTICATED');
+    expect(await whoAmI(b, one)).toBe('UNAUTHENTICATED');
+    // Another prefix is not affected.
+    expect(await whoAmI(b, two)).toBe('ivy@gatehouse.dev');
+  });
+
+  it('memory store: each replica counts wrong secrets on its own', async () => {
+    const [a, b] = [await replica({}), await replica({})];
+    const key = await createKey(a);
+    for (const [i, at] of [a, a, a, b, b].entries()) expect(await whoAmI(at, wrongSecretFor(key, i))).toBe('UNAUTHENTICATED');
+    // Neither replica has seen five: the right secret still works on both.
+    expect(await whoAmI(a, key)).toBe('ivy@gatehouse.dev');
+    expect(await whoAmI(b, key)).toBe('ivy@gatehouse.dev');
   });
 
   it('memory store (the default): each replica counts on its own', async () => {

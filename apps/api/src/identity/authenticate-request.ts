@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../graphql/context.js';
 import { apiKeyFromHeaders } from './api-key-headers.js';
-import { authenticateApiKey, type WarnLogger } from './authenticate.js';
+import type { RateLimitStore } from '../http/rate-limit-store.js';
+import { authenticateApiKey, createWrongSecretCounter, type ApiKeyOptions, type WarnLogger } from './authenticate.js';
 import { looksLikeJwt, type OidcVerifier } from './oidc.js';
 import { authenticateSession, readCookie, sessionCookieName, type SessionPolicy } from './sessions.js';
 
@@ -12,6 +13,8 @@ export interface AuthenticationOptions {
   oidc: OidcVerifier | null;
   /** Told when a key prefix starts being refused after repeated wrong secrets (see authenticateApiKey). */
   logger?: WarnLogger;
+  /** Where wrong secrets per key prefix are counted: the rate limits' store (default: this process). */
+  rateLimitStore?: RateLimitStore;
 }
 
 export type RequestAuthenticator = (headers: IncomingHttpHeaders) => Promise<Principal | null>;
@@ -23,11 +26,16 @@ export type RequestAuthenticator = (headers: IncomingHttpHeaders) => Promise<Pri
  * BearerTokenError (its message says why); everything else that fails resolves to null.
  */
 export function createRequestAuthenticator(ds: DataSource, options: AuthenticationOptions): RequestAuthenticator {
+  const keyOptions: ApiKeyOptions = {
+    allowDevelopmentKeys: options.allowDevelopmentKeys,
+    wrongSecrets: createWrongSecretCounter(options.rateLimitStore ?? { kind: 'memory' }),
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
   return async (headers) => {
     const credential = apiKeyFromHeaders(headers);
     if (credential) {
       if (options.oidc && !credential.startsWith('gh_') && looksLikeJwt(credential)) return options.oidc(credential);
-      return authenticateApiKey(ds, credential, { allowDevelopmentKeys: options.allowDevelopmentKeys, ...(options.logger ? { logger: options.logger } : {}) });
+      return authenticateApiKey(ds, credential, keyOptions);
     }
     const token = readCookie(headers.cookie, sessionCookieName(options.sessions));
     return token ? authenticateSession(ds, token, options.sessions) : null;

@@ -2,8 +2,9 @@ import { isRole, roleWithin, type Role } from '@gatehouse/domain';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../graphql/context.js';
 import { apiKeyPrefix, DEVELOPMENT_KEY_PREFIX, legacySha256, verifyApiKey, type KeyHashScheme } from '@gatehouse/db';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { SingleFlight } from '../caching/single-flight.js';
+import { createLimiter, type RateLimitStore } from '../http/rate-limit-store.js';
 
 export { DEVELOPMENT_KEY_PREFIX };
 
@@ -35,8 +36,10 @@ const lastUsedWritten = new Map<string, number>();
  * Wrong secrets presented with a real key's prefix. Each costs a slow hash (~40 ms of CPU) and a
  * prefix is not secret (the console lists it), so anyone who knows one could make the API burn CPU
  * at the pace of the rate limit. After WRONG_SECRETS_PER_PREFIX of them within
- * WRONG_SECRET_WINDOW_S, the prefix is refused without hashing until the window ends, in this
- * process; a key this process has already verified keeps working (no hash is computed for it).
+ * WRONG_SECRET_WINDOW_S, the prefix is refused without hashing until the window ends; a key this
+ * process has already verified keeps working (no hash is computed for it). The count lives in the
+ * rate limits' store (API_RATE_LIMIT_STORE): with `postgres` every replica counts the same wrong
+ * secrets, so N replicas do not give an attacker N times the hashes.
  */
 export const WRONG_SECRETS_PER_PREFIX = 5;
 const WRONG_SECRET_WINDOW_S = 60;
@@ -45,7 +48,20 @@ const WRONG_SECRET_WINDOW_S = 60;
 export interface WarnLogger {
   warn(fields: object, message: string): void;
 }
-const wrongSecrets = new RateLimiterMemory({ keyPrefix: 'api-key-wrong-secret', points: WRONG_SECRETS_PER_PREFIX, duration: WRONG_SECRET_WINDOW_S });
+
+/** The counter of wrong secrets per prefix, in `store`; one per app (createRequestAuthenticator). */
+export function createWrongSecretCounter(store: RateLimitStore): RateLimiterAbstract {
+  return createLimiter(store, { keyPrefix: 'api-key-wrong-secret', points: WRONG_SECRETS_PER_PREFIX, durationSeconds: WRONG_SECRET_WINDOW_S });
+}
+/** For callers that bring none (scripts, tests): this process's own count. */
+const processWrongSecrets = createWrongSecretCounter({ kind: 'memory' });
+
+export interface ApiKeyOptions {
+  allowDevelopmentKeys: boolean;
+  logger?: WarnLogger;
+  /** Where wrong secrets per prefix are counted (createWrongSecretCounter); default: in this process. */
+  wrongSecrets?: RateLimiterAbstract;
+}
 
 /** The requests of a burst that find a key's entry expired share one lookup. */
 const lookups = new SingleFlight<string, Principal | null>();
@@ -64,7 +80,7 @@ interface KeyRow {
   role: Role;
 }
 
-export async function authenticateApiKey(ds: DataSource, key: string, options: { allowDevelopmentKeys: boolean; logger?: WarnLogger }): Promise<Principal | null> {
+export async function authenticateApiKey(ds: DataSource, key: string, options: ApiKeyOptions): Promise<Principal | null> {
   // The development keys are public (README); a database seeded in development and later run
   // in production must not let them in.
   if (!options.allowDevelopmentKeys && key.startsWith(DEVELOPMENT_KEY_PREFIX)) return null;
@@ -74,10 +90,10 @@ export async function authenticateApiKey(ds: DataSource, key: string, options: {
   const now = Date.now();
   const known = verified.get(digest);
   if (known && known.until > now) return known.principal;
-  return lookups.run(digest, () => lookUpKey(ds, key, prefix, digest, now, options.logger));
+  return lookups.run(digest, () => lookUpKey(ds, key, prefix, digest, now, options.wrongSecrets ?? processWrongSecrets, options.logger));
 }
 
-async function lookUpKey(ds: DataSource, key: string, prefix: string, digest: string, now: number, logger?: WarnLogger): Promise<Principal | null> {
+async function lookUpKey(ds: DataSource, key: string, prefix: string, digest: string, now: number, wrongSecrets: RateLimiterAbstract, logger?: WarnLogger): Promise<Principal | null> {
   const startedIn = generation;
   const rows: KeyRow[] = await ds.query(
     `SELECT k.id AS key_id, k.key_hash, k.hash_scheme, k.role AS key_role, k.workflow_keys, p.id, p.name, p.email, p.role
