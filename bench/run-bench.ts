@@ -12,7 +12,7 @@
  * Environment (all optional): DATABASE_URL, KAFKA_BROKERS, BENCH_PHASES (floor,postgres,kafka,api; or metrics),
  * BENCH_LARGE_RUNS (1000000), BENCH_LARGE_SEED (42), BENCH_METRICS_REQUESTS (50), BENCH_QUEUE_REQUESTS (200),
  * BENCH_RUNS (10000), BENCH_STEADY_RATE (500), BENCH_STEADY_SECONDS (5), BENCH_API_RATE (200),
- * BENCH_API_SECONDS (15), BENCH_API_CONNECTIONS (10), BENCH_API_WITH_RUNNER (true), BENCH_FLOOR_CONNECTIONS (6); RUNNER_* is
+ * BENCH_API_SECONDS (15), BENCH_API_WARMUP_SECONDS (10), BENCH_API_CONNECTIONS (10), BENCH_API_WITH_RUNNER (true), BENCH_FLOOR_CONNECTIONS (6); RUNNER_* is
  * passed to the runner processes, BENCH_CHILD_NODE_ARGS (node flags, e.g. --cpu-prof) to the API and runners.
  */
 import path from 'node:path';
@@ -47,6 +47,7 @@ const config = {
   steadySeconds: intEnv('BENCH_STEADY_SECONDS', 5),
   apiRate: intEnv('BENCH_API_RATE', 200),
   apiSeconds: intEnv('BENCH_API_SECONDS', 15),
+  apiWarmupSeconds: intEnv('BENCH_API_WARMUP_SECONDS', 10),
   apiConnections: intEnv('BENCH_API_CONNECTIONS', 10),
   apiWithRunner: process.env.BENCH_API_WITH_RUNNER !== 'false',
   floorConnections: intEnv('BENCH_FLOOR_CONNECTIONS', 6),
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
     }
 
     if (config.phases.has('api')) {
-      heading(`4. startRun latency: autocannon, ${config.apiRate} requests/s on ${config.apiConnections} connections for ${config.apiSeconds} s; then the same rate evenly paced`);
+      heading(`4. startRun latency: autocannon, ${config.apiRate} requests/s on ${config.apiConnections} connections for ${config.apiSeconds} s after ${config.apiWarmupSeconds} s of warm-up; then the same rate evenly paced`);
       const rounds: Array<{ label: string; withRunner: boolean }> = [{ label: 'API alone', withRunner: false }];
       if (config.apiWithRunner) rounds.push({ label: 'API + a runner consuming', withRunner: true });
       for (const round of rounds) {
@@ -188,6 +189,7 @@ async function main(): Promise<void> {
           rate: config.apiRate,
           connections: config.apiConnections,
           seconds: config.apiSeconds,
+          warmupSeconds: config.apiWarmupSeconds,
           withRunner: round.withRunner,
           postmasterPid,
           log,

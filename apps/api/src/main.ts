@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   // With a one-shot migration job before the rollout (docs/deployment.md) this finds nothing to
   // apply, and DATABASE_MIGRATION_URL may stay unset in the API's environment.
   const appLogin = await migrateAndPrepareLogin({ ownerUrl: env.DATABASE_MIGRATION_URL ?? database.url, databaseUrl: database.url, production: env.NODE_ENV === 'production', logger });
-  const dataSource = createDataSource({ url: appLogin.url, poolSize: env.DATABASE_POOL_SIZE, role: APP_DATABASE_ROLE });
+  const dataSource = createDataSource({ url: appLogin.url, poolSize: env.DATABASE_POOL_SIZE, role: APP_DATABASE_ROLE, keepConnections: true });
   await dataSource.initialize();
   if (env.SEED_DEV_PRINCIPALS) await seedDevPrincipals(dataSource);
   if (env.SEED_DEMO_DATA) {

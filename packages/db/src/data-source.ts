@@ -19,6 +19,14 @@ export interface DataSourceConfig {
   role?: string;
   /** Every transaction read-only (`default_transaction_read_only`), e.g. for the audit CLI. */
   readOnly?: boolean;
+  /**
+   * Keep every connection the pool has opened instead of closing those idle for 10 s (node-postgres'
+   * default). A new connection is a new PostgreSQL backend: its catalog caches are cold and its
+   * prepared statements unplanned, so the first statements on it take tens of milliseconds — paid
+   * by the request that needed it, typically the first of a burst after a quiet spell. The API
+   * keeps its pool (the connection budget counts the whole pool per process anyway).
+   */
+  keepConnections?: boolean;
 }
 
 /** Name of the table TypeORM records applied migrations in. */
@@ -46,7 +54,11 @@ export function createDataSource(config: DataSourceConfig): DataSource {
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    ...(options.length > 0 ? { extra: { options: options.join(' ') } } : {}),
+    extra: {
+      ...(options.length > 0 ? { options: options.join(' ') } : {}),
+      // pg-pool closes idle clients only above `min`.
+      ...(config.keepConnections ? { min: config.poolSize ?? 10 } : {}),
+    },
   });
 }
 

@@ -1,0 +1,60 @@
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDataSource } from './data-source.js';
+import { createTestDatabase, type TestDatabase } from './testing/index.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase(inject('gatehousePostgres'));
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+/** The backend pids that three concurrent statements ran on: three pool connections. */
+async function threeBackends(ds: DataSource): Promise<Set<number>> {
+  const rows = await Promise.all([0, 1, 2].map(() => ds.query(`SELECT pg_backend_pid() AS pid, pg_sleep(0.05)`) as Promise<Array<{ pid: number }>>));
+  return new Set(rows.map(([row]) => row!.pid));
+}
+
+/**
+ * node-postgres closes a connection idle for its idle timeout (10 s), timed from its release;
+ * shortened here, before any release, so the test does not wait 10 s.
+ */
+function shortIdleTimeout(ds: DataSource): void {
+  (ds.driver as unknown as { master: Pool & { options: { idleTimeoutMillis: number } } }).master.options.idleTimeoutMillis = 50;
+}
+
+const idleSpell = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+describe('createDataSource keepConnections', () => {
+  it('keeps the connections a burst opened through an idle spell (the next burst meets warm backends)', async () => {
+    const ds = createDataSource({ url: db.url, poolSize: 3, keepConnections: true });
+    await ds.initialize();
+    shortIdleTimeout(ds);
+    try {
+      const first = await threeBackends(ds);
+      expect(first.size).toBe(3);
+      await idleSpell();
+      expect(await threeBackends(ds)).toEqual(first);
+    } finally {
+      await ds.destroy();
+    }
+  });
+
+  it('without it, node-postgres closes idle connections and the next burst opens new backends', async () => {
+    const ds = createDataSource({ url: db.url, poolSize: 3 });
+    await ds.initialize();
+    shortIdleTimeout(ds);
+    try {
+      const first = await threeBackends(ds);
+      expect(first.size).toBe(3);
+      await idleSpell();
+      const later = await threeBackends(ds);
+      expect([...later].some((pid) => first.has(pid))).toBe(false);
+    } finally {
+      await ds.destroy();
+    }
+  });
+});
