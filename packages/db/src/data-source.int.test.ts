@@ -28,33 +28,30 @@ function shortIdleTimeout(ds: DataSource): void {
 
 const idleSpell = () => new Promise((resolve) => setTimeout(resolve, 300));
 
+/** The backends of a burst, and those of the next burst after an idle spell. */
+async function burstsAroundIdleSpell(keepConnections: boolean): Promise<{ first: Set<number>; later: Set<number> }> {
+  const ds = createDataSource({ url: db.url, poolSize: 3, keepConnections });
+  await ds.initialize();
+  shortIdleTimeout(ds);
+  try {
+    const first = await threeBackends(ds);
+    await idleSpell();
+    return { first, later: await threeBackends(ds) };
+  } finally {
+    await ds.destroy();
+  }
+}
+
 describe('createDataSource keepConnections', () => {
   it('keeps the connections a burst opened through an idle spell (the next burst meets warm backends)', async () => {
-    const ds = createDataSource({ url: db.url, poolSize: 3, keepConnections: true });
-    await ds.initialize();
-    shortIdleTimeout(ds);
-    try {
-      const first = await threeBackends(ds);
-      expect(first.size).toBe(3);
-      await idleSpell();
-      expect(await threeBackends(ds)).toEqual(first);
-    } finally {
-      await ds.destroy();
-    }
+    const { first, later } = await burstsAroundIdleSpell(true);
+    expect(first.size).toBe(3);
+    expect(later).toEqual(first);
   });
 
   it('without it, node-postgres closes idle connections and the next burst opens new backends', async () => {
-    const ds = createDataSource({ url: db.url, poolSize: 3 });
-    await ds.initialize();
-    shortIdleTimeout(ds);
-    try {
-      const first = await threeBackends(ds);
-      expect(first.size).toBe(3);
-      await idleSpell();
-      const later = await threeBackends(ds);
-      expect([...later].some((pid) => first.has(pid))).toBe(false);
-    } finally {
-      await ds.destroy();
-    }
+    const { first, later } = await burstsAroundIdleSpell(false);
+    expect(first.size).toBe(3);
+    expect([...later].some((pid) => first.has(pid))).toBe(false);
   });
 });
