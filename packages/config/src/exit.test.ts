@@ -16,3 +16,36 @@ describe('exitAfterFlush', () => {
     expect(order).toEqual(['flushed', 'exit 3']);
   });
 });
+
+describe('exitAfterFlush with pino', () => {
+  it('writes out what the destination still holds (a full pipe refused it) before the exit', async () => {
+    const order: string[] = [];
+    vi.spyOn(process, 'exit').mockImplementation(((code: number) => {
+      order.push(`exit ${code}`);
+    }) as never);
+    // pino's shape: its destination under a symbol described 'pino.stream'; flush answers at once.
+    const destination = { _writing: true, once: (_event: 'drain', listener: () => void) => setTimeout(() => (order.push('in-flight write done'), listener()), 5), flushSync: () => order.push('held-back lines written') };
+    const root = { flush: (cb?: () => void) => (order.push('flushed'), cb?.()), [Symbol('pino.stream')]: destination };
+    const child = Object.create(root) as typeof root;
+    await exitAfterFlush(child, 0);
+    expect(order).toEqual(['flushed', 'in-flight write done', 'held-back lines written', 'exit 0']);
+  });
+
+  it('still exits when the destination cannot be written any more', async () => {
+    const exits: number[] = [];
+    vi.spyOn(process, 'exit').mockImplementation(((code: number) => {
+      exits.push(code);
+    }) as never);
+    const logger = {
+      flush: (cb?: () => void) => cb?.(),
+      [Symbol('pino.stream')]: {
+        once: () => undefined,
+        flushSync: () => {
+          throw new Error('SonicBoom destroyed');
+        },
+      },
+    };
+    await exitAfterFlush(logger, 1);
+    expect(exits).toEqual([1]);
+  });
+});
