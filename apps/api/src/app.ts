@@ -127,7 +127,6 @@ export async function createApp(options: AppOptions): Promise<GatehouseApp> {
   app.disable('x-powered-by');
   // No ETag on every answer: no client here revalidates (the console refetches through react-query).
   app.set('etag', false);
-  app.set('trust proxy', options.trustProxyHops ?? 0);
   const clientIp = clientIpResolver(options.trustProxyHops ?? 0);
   const logRequest = requestLog(logger, clientIp);
   const countRequest = httpMetrics(metrics);

@@ -5,12 +5,17 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** process.exit recorded into `order` instead of exiting. */
+function recordExits(order: string[]): void {
+  vi.spyOn(process, 'exit').mockImplementation(((code: number) => {
+    order.push(`exit ${code}`);
+  }) as never);
+}
+
 describe('exitAfterFlush', () => {
   it('exits with the code only after the logger has flushed', async () => {
     const order: string[] = [];
-    vi.spyOn(process, 'exit').mockImplementation(((code: number) => {
-      order.push(`exit ${code}`);
-    }) as never);
+    recordExits(order);
     const logger = { flush: (cb?: () => void) => setTimeout(() => (order.push('flushed'), cb?.()), 5) };
     await exitAfterFlush(logger, 3);
     expect(order).toEqual(['flushed', 'exit 3']);
@@ -20,9 +25,7 @@ describe('exitAfterFlush', () => {
 describe('exitAfterFlush with pino', () => {
   it('writes out what the destination still holds (a full pipe refused it) before the exit', async () => {
     const order: string[] = [];
-    vi.spyOn(process, 'exit').mockImplementation(((code: number) => {
-      order.push(`exit ${code}`);
-    }) as never);
+    recordExits(order);
     // pino's shape: its destination under a symbol described 'pino.stream'; flush answers at once.
     const destination = { _writing: true, once: (_event: 'drain', listener: () => void) => setTimeout(() => (order.push('in-flight write done'), listener()), 5), flushSync: () => order.push('held-back lines written') };
     const root = { flush: (cb?: () => void) => (order.push('flushed'), cb?.()), [Symbol('pino.stream')]: destination };
@@ -32,10 +35,8 @@ describe('exitAfterFlush with pino', () => {
   });
 
   it('still exits when the destination cannot be written any more', async () => {
-    const exits: number[] = [];
-    vi.spyOn(process, 'exit').mockImplementation(((code: number) => {
-      exits.push(code);
-    }) as never);
+    const exits: string[] = [];
+    recordExits(exits);
     const logger = {
       flush: (cb?: () => void) => cb?.(),
       [Symbol('pino.stream')]: {
@@ -46,6 +47,6 @@ describe('exitAfterFlush with pino', () => {
       },
     };
     await exitAfterFlush(logger, 1);
-    expect(exits).toEqual([1]);
+    expect(exits).toEqual(['exit 1']);
   });
 });

@@ -22,20 +22,29 @@ async function threeBackends(ds: DataSource): Promise<Set<number>> {
  * node-postgres closes a connection idle for its idle timeout (10 s), timed from its release;
  * shortened here, before any release, so the test does not wait 10 s.
  */
-function shortIdleTimeout(ds: DataSource): void {
-  (ds.driver as unknown as { master: Pool & { options: { idleTimeoutMillis: number } } }).master.options.idleTimeoutMillis = 50;
+function shortIdleTimeout(ds: DataSource): Pool {
+  const pool = (ds.driver as unknown as { master: Pool & { options: { idleTimeoutMillis: number } } }).master;
+  pool.options.idleTimeoutMillis = 50;
+  return pool;
 }
 
-const idleSpell = () => new Promise((resolve) => setTimeout(resolve, 300));
+/**
+ * An idle spell: until the pool has closed every connection, or twenty idle timeouts have passed
+ * with connections still open (the pool keeps them; that can only be shown by waiting).
+ */
+async function idleSpell(pool: Pool): Promise<void> {
+  const until = Date.now() + 1_000;
+  while (pool.totalCount > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 
 /** The backends of a burst, and those of the next burst after an idle spell. */
 async function burstsAroundIdleSpell(keepConnections: boolean): Promise<{ first: Set<number>; later: Set<number> }> {
   const ds = createDataSource({ url: db.url, poolSize: 3, keepConnections });
   await ds.initialize();
-  shortIdleTimeout(ds);
+  const pool = shortIdleTimeout(ds);
   try {
     const first = await threeBackends(ds);
-    await idleSpell();
+    await idleSpell(pool);
     return { first, later: await threeBackends(ds) };
   } finally {
     await ds.destroy();

@@ -10,26 +10,20 @@ declare module 'node:http' {
   }
 }
 
-const loggers = new WeakMap<http.IncomingMessage, Logger>();
-/** The process logger and the URL as it arrived (a mounted Express router rewrites req.url later). */
-const origins = new WeakMap<http.IncomingMessage, { logger: Logger; url: string | undefined }>();
+/** Per request: the process logger, the URL as it arrived (a mounted Express router rewrites req.url later), the child once made. */
+const origins = new WeakMap<http.IncomingMessage, { logger: Logger; url: string | undefined; child?: Logger }>();
 
 /**
  * The request's logger: a child of the process logger whose lines carry the request (`req.id`,
  * method, url). Made on first use, so a request that logs nothing costs no logger.
  */
 export function requestLogger(req: http.IncomingMessage, fallback?: Logger): Logger {
-  let log = loggers.get(req);
-  if (!log) {
-    const origin = origins.get(req);
-    if (!origin) {
-      if (fallback) return fallback;
-      throw new Error('requestLogger: the request did not pass requestLog');
-    }
-    log = origin.logger.child({ req: { id: req.id, method: req.method, url: origin.url } });
-    loggers.set(req, log);
+  const origin = origins.get(req);
+  if (!origin) {
+    if (fallback) return fallback;
+    throw new Error('requestLogger: the request did not pass requestLog');
   }
-  return log;
+  return (origin.child ??= origin.logger.child({ req: { id: req.id, method: req.method, url: origin.url } }));
 }
 
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);

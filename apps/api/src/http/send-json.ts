@@ -9,17 +9,14 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   res.end(text);
 }
 
-/** A request the API cannot serve, in GraphQL's error shape so every client parses it the same way. */
-export function sendHttpError(res: http.ServerResponse, status: number, message: string, code: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
-}
-
 /**
- * A request the API could not take: a 4xx is the client's fault and says why (413: the body is
- * too large); anything else is a masked 500 (the caller logs the cause).
+ * A request the API could not take, in GraphQL's error shape so every client parses it the same
+ * way: a 4xx is the client's fault and says why (413: the body is too large); anything else is a
+ * masked 500 (the caller logs the cause).
  */
 export function sendRequestFailure(res: http.ServerResponse, status: number, detail: string): void {
   const clientFault = status >= 400 && status < 500;
   const message = !clientFault ? 'Internal error.' : status === 413 ? 'Request body too large.' : `Bad request: ${detail}`;
-  sendHttpError(res, clientFault ? status : 500, message, clientFault ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR');
+  const code = clientFault ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+  sendJson(res, clientFault ? status : 500, { errors: [{ message, extensions: { code } }] });
 }

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createApp, type GatehouseApp } from '../app.js';
 import { KEYS } from '../test/fixtures.js';
 
@@ -85,7 +85,9 @@ describe('logs of a GraphQL request', () => {
     // Probes and scrapes are not logged.
     const before = lines.length;
     expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(lines.slice(before).filter((l) => l.msg === 'request completed')).toEqual([]);
+    // A logged request after the probe: once its line is in, the probe's would be before it.
+    await send('after-probe');
+    await vi.waitFor(() => expect(lines.slice(before).some((l) => l.msg === 'request completed' && l.req?.id === 'after-probe')).toBe(true));
+    expect(lines.slice(before).filter((l) => l.msg === 'request completed').map((l) => l.req?.id)).toEqual(['after-probe']);
   });
 });
