@@ -163,6 +163,13 @@ describe('sendActionWebhook against a real receiver', () => {
     });
   });
 
+  it('does not follow a redirect: the signed body goes nowhere else, and the answer needs a person', async () => {
+    answer = (res) => res.writeHead(307, { location: url.replace('/actions', '/elsewhere') }).end();
+    const outcome = await sendActionWebhook(request());
+    expect(outcome).toMatchObject({ ok: false, reason: 'tool_error', retryable: false, details: { status: 307 } });
+    expect(received).toHaveLength(1);
+  });
+
   it('truncates a large response to 4 KB', async () => {
     answer = (res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(100_000));
     const outcome = await sendActionWebhook(request());

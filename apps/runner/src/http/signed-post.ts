@@ -1,6 +1,5 @@
 import { SIGNATURE_HEADER, signWebhookPayload, TIMESTAMP_HEADER } from '@gatehouse/domain';
-import http from 'node:http';
-import https from 'node:https';
+import { Agent, request } from 'undici';
 
 /** Where a call went, without query string or credentials that may sit in the configured URL. */
 export function describeTarget(url: string): string {
@@ -33,81 +32,78 @@ export type SignedPostResult =
   | { kind: 'unreachable'; detail: string; code: string | null };
 
 /*
- * Keep-alive agents shared by every send of the process: a receiver gets one connection per
- * concurrent step instead of one per request. node:http rather than fetch: fetch's web streams
- * cost several times the CPU of the request itself at the runner's volume (docs/benchmarks.md).
+ * One keep-alive pool of connections per receiver origin, shared by every send of the process:
+ * a receiver gets one connection per concurrent step instead of one per request. undici's
+ * request() rather than node:http: half the CPU per call (action steps are the runner's largest
+ * JavaScript cost in the bench), and rather than fetch, whose web streams cost several times the
+ * request itself (docs/benchmarks.md).
  */
-const AGENTS = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }) } as const;
+const DISPATCHER = new Agent({ connections: 64, pipelining: 1 });
 
 /**
  * Everything Gatehouse sends to a receiver goes out the same way: POST of JSON bytes signed with
  * the timestamp and HMAC of webhook-signature.ts (X-Gatehouse-Timestamp / -Signature), with a
- * deadline, never following a redirect (node:http does not; it could carry the signed body
- * somewhere unintended), reading at most `readLimitBytes` of the answer (a receiver cannot make
- * us buffer megabytes). Never throws; callers decide what each outcome means for them.
+ * deadline, never following a redirect (request() does not; a redirect could carry the signed
+ * body somewhere unintended), reading at most `readLimitBytes` of the answer (a receiver cannot
+ * make us buffer megabytes). Never throws; callers decide what each outcome means for them.
  */
-export function postSigned(req: SignedPostRequest): Promise<SignedPostResult> {
+export async function postSigned(req: SignedPostRequest): Promise<SignedPostResult> {
   const timestamp = Math.floor(Date.now() / 1000);
   const deadline = AbortSignal.timeout(req.timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
   const failed = (err: unknown): SignedPostResult => {
     if (deadline.aborted) return { kind: 'timed_out' };
     if (req.signal?.aborted) return { kind: 'aborted' };
-    const code = err !== null && typeof err === 'object' && 'code' in err && typeof err.code === 'string' ? err.code : null;
+    const code = errorCode(err);
     return { kind: 'unreachable', code, detail: code ?? (err instanceof Error ? err.message : String(err)) };
   };
-  return new Promise((resolve) => {
-    let url: URL;
-    try {
-      url = new URL(req.url);
-    } catch (err) {
-      resolve(failed(err));
-      return;
+  let url: URL;
+  try {
+    url = new URL(req.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`);
+  } catch (err) {
+    return failed(err);
+  }
+  try {
+    const response = await request(url, {
+      method: 'POST',
+      dispatcher: DISPATCHER,
+      signal,
+      body: req.body,
+      headers: {
+        'content-type': 'application/json',
+        ...req.headers,
+        [TIMESTAMP_HEADER]: String(timestamp),
+        [SIGNATURE_HEADER]: signWebhookPayload(req.secret, timestamp, req.body),
+      },
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.byteLength;
+      if (size > req.readLimitBytes) {
+        truncated = true;
+        // Enough read: drop the rest (and this connection) rather than download it.
+        response.body.destroy();
+        break;
+      }
     }
-    const transport = url.protocol === 'https:' ? https : http;
-    const body = Buffer.from(req.body, 'utf8');
-    const request = transport.request(
-      url,
-      {
-        method: 'POST',
-        agent: AGENTS[url.protocol === 'https:' ? 'https:' : 'http:'],
-        signal,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': String(body.byteLength),
-          ...req.headers,
-          [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: signWebhookPayload(req.secret, timestamp, req.body),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let truncated = false;
-        const done = () => {
-          const text = Buffer.concat(chunks).subarray(0, req.readLimitBytes).toString('utf8');
-          resolve({ kind: 'answered', status: response.statusCode ?? 0, answer: { text, truncated } });
-        };
-        response.on('data', (chunk: Buffer) => {
-          if (truncated) return;
-          chunks.push(chunk);
-          size += chunk.byteLength;
-          if (size > req.readLimitBytes) {
-            truncated = true;
-            // Enough read: drop the rest (and this connection) rather than download it.
-            response.destroy();
-            done();
-          }
-        });
-        response.on('end', () => {
-          if (!truncated) done();
-        });
-        response.on('error', (err) => {
-          if (!truncated) resolve(failed(err));
-        });
-      },
-    );
-    request.on('error', (err) => resolve(failed(err)));
-    request.end(body);
-  });
+    const text = Buffer.concat(chunks).subarray(0, req.readLimitBytes).toString('utf8');
+    return { kind: 'answered', status: response.statusCode, answer: { text, truncated } };
+  } catch (err) {
+    return failed(err);
+  }
+}
+
+/**
+ * The system error code (ECONNREFUSED, ENOTFOUND…) of a failed call. undici wraps a refused
+ * connection in "fetch failed"-style errors on some paths: the code may sit on the cause.
+ */
+function errorCode(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    if ('code' in e && typeof e.code === 'string' && !e.code.startsWith('UND_ERR_')) return e.code;
+  }
+  return err !== null && typeof err === 'object' && 'code' in err && typeof err.code === 'string' ? err.code : null;
 }

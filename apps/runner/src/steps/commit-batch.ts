@@ -13,6 +13,8 @@ export interface CommitOptions {
   transport: 'kafka' | 'postgres';
   /** Kafka: exhausted dispatches are also relayed to this topic through the outbox. */
   deadLetterTopic: string | null;
+  /** Acknowledges the batch's deliveries in the commit's transaction (BatchControls.acknowledgeIn). */
+  acknowledge?: (tx: Tx) => Promise<void>;
 }
 
 export interface CommitResult {
@@ -25,7 +27,8 @@ export interface CommitResult {
 /**
  * Commits a batch of step results in one transaction: for every run still where its execution
  * found it, the attempt, the run's next state, any approval or exception it opened, the next
- * dispatch and the audit events, each written with one multi-row statement. A run that moved
+ * dispatch and the audit events, each written with one multi-row statement; on the Postgres
+ * transport also the acknowledgement of the batch's deliveries (options.acknowledge). A run that moved
  * on meanwhile (fencing token changed) is skipped: its result is stale and must not count.
  */
 export function commitBatch(ds: DataSource, executions: Execution[], parked: ParkedDispatch[], options: CommitOptions): Promise<CommitResult> {
@@ -98,6 +101,7 @@ export function commitBatch(ds: DataSource, executions: Execution[], parked: Par
         [options.transport, STEP_DISPATCH_TOPIC, JSON.stringify(deadLetters.map((d) => ({ key: d.key, payload: d.payload, reason: d.reason, run_id: d.runId })))],
       );
     }
+    await options.acknowledge?.(tx);
     await captureWebhookEvents(tx, webhookSources);
     // Last, so the audit chain's lock is held for as short a time as possible.
     await appendAuditEvents(tx, events);

@@ -302,21 +302,29 @@ describe('step handler', () => {
     expect(model.requests.length).toBe(before);
   });
 
-  it('dead-letters garbage and runs that do not exist, and processes the rest of the batch', async () => {
+  it('dead-letters garbage and runs that do not exist, processes the rest of the batch and acknowledges it all in the commit', async () => {
     const wf = await seedWorkflow(ds, key(), definition('reversible'), 'execute');
     const runId = await startRun(ds, wf, { message: 'refund' });
     const [row] = (await ds.query(`SELECT id::text AS id, payload::text AS value FROM outbox WHERE message_key = $1`, [runId])) as Array<{ id: string; value: string }>;
     await ds.query(`UPDATE outbox SET published_at = now() WHERE message_key = $1`, [runId]);
+    const acknowledged: unknown[] = [];
     const outcome = await handler([
       { id: 'g1', key: null, value: 'not json at all', deliveryCount: 1 },
       { id: 'g2', key: 'x', value: JSON.stringify({ v: 1, runId: '00000000-0000-4000-8000-000000000000', stepId: 'a', cause: 'started', seq: 1 }), deliveryCount: 1 },
       { id: 'ok', key: runId, value: row!.value, deliveryCount: 1 },
-    ]);
+    ], {
+      // The Postgres transport's hook: called in the commit's transaction, with every dead letter.
+      acknowledgeIn: async (tx, deadLetters) => {
+        const count = `SELECT count(*)::int AS n FROM step_attempts WHERE run_id = $1`;
+        acknowledged.push({ deadLetters: deadLetters.map((d) => d.delivery.id), inside: await tx.query(count, [runId]), outside: await ds.query(count, [runId]) });
+      },
+    });
     expect(outcome.deadLetters.map((d) => [d.delivery.id, d.reason])).toEqual([
       ['g1', 'malformed step dispatch: not JSON'],
       ['g2', 'no run 00000000-0000-4000-8000-000000000000 in this database'],
     ]);
     expect(await attempts(ds, runId)).toHaveLength(1);
+    expect(acknowledged).toEqual([{ deadLetters: ['g1', 'g2'], inside: [{ n: 1 }], outside: [{ n: 0 }] }]);
   });
 
   it('lets only one of two runners racing on the same dispatch commit its result', async () => {

@@ -1,10 +1,10 @@
-import { VersionCache } from '@gatehouse/db';
+import { VersionCache, type Tx } from '@gatehouse/db';
 import { findStep, isCurrentDispatch, parseStepDispatch, type Run, type StepDispatch } from '@gatehouse/domain';
 import { contextFromTraceparent, currentTraceparent, inSpan, SPAN_ATTRIBUTES, SpanStatusCode } from '@gatehouse/telemetry';
 import type { Logger } from 'pino';
 import type { RunnerMetrics } from '../metrics/runner-metrics.js';
 import type { DataSource } from 'typeorm';
-import type { BatchHandler, DeadLetter, Delivery } from '../transport/transport.js';
+import type { BatchControls, BatchHandler, DeadLetter, Delivery } from '../transport/transport.js';
 import { loadDecisions, loadPriorAttempts, loadRuns } from './batch-context.js';
 import { commitBatch, type CommitOptions, type ParkedDispatch } from './commit-batch.js';
 import { executeStep, type Execution, type StepIo } from './execute-step.js';
@@ -28,7 +28,7 @@ export interface StepHandlerOptions extends CommitOptions {
 export function createStepHandler(options: StepHandlerOptions): BatchHandler {
   const versions = options.versions ?? new VersionCache();
   const { metrics } = options;
-  return async (batch: Delivery[]) => {
+  return async (batch: Delivery[], controls?: BatchControls) => {
     metrics?.batchSize.observe({ transport: options.transport }, batch.length);
     const deadLetters: DeadLetter[] = [];
     const decoded: Array<{ delivery: Delivery; dispatch: StepDispatch }> = [];
@@ -104,7 +104,9 @@ export function createStepHandler(options: StepHandlerOptions): BatchHandler {
     }
 
     if (executions.length > 0 || parked.length > 0) {
-      const result = await commitBatch(options.ds, executions, parked, options);
+      // The dead letters are all known by now: the batch is acknowledged with its effects.
+      const acknowledge = controls?.acknowledgeIn && ((tx: Tx) => controls.acknowledgeIn!(tx, deadLetters));
+      const result = await commitBatch(options.ds, executions, parked, { ...options, ...(acknowledge ? { acknowledge } : {}) });
       if (metrics) observeSteps(metrics, executions, result.stale);
       if (result.stale > 0) options.logger.info({ stale: result.stale }, 'dropped step results of runs that moved on meanwhile');
       if (result.parked > 0) options.logger.info({ parked: result.parked }, 'held steps of paused workflows');

@@ -4,7 +4,7 @@ import { type DataSource, type EntityManager, type QueryResult } from 'typeorm';
 import { errorText } from './backoff.js';
 import { deadLetterRunId, insertDeadLetters } from './dead-letters.js';
 import { createWakeSignal, listenForOutbox, nextDueInMs, type OutboxListener } from './outbox-wakeup.js';
-import { type BatchHandler, type DeadLetter, type Delivery, type StepTransport } from './transport.js';
+import { type BatchControls, type BatchHandler, type DeadLetter, type Delivery, type StepTransport } from './transport.js';
 
 export interface PostgresTransportOptions {
   ds: DataSource;
@@ -42,15 +42,21 @@ interface ClaimedRow {
  * acknowledged row (leased, or released for a retry) is skipped until that row is done, and the
  * claims of one topic are serialised by an advisory lock, because two concurrent claims would
  * otherwise both see a key as free and take consecutive rows of it.
+ *
+ * The skip is NOT IN over a subquery (message_key is NOT NULL, so it means NOT EXISTS) because
+ * PostgreSQL runs that as one hash of the unacknowledged keys, whatever its statistics say. As
+ * NOT EXISTS it planned a nested-loop anti join whenever the outbox's statistics were those of
+ * an empty table (a new database, a burst before autovacuum's next analyze): every candidate
+ * row compared against every leased key, 18 ms instead of 3 for a claim of 200 behind 400
+ * leased rows.
  */
 const CLAIM_SQL = `
-  WITH unacknowledged AS (
-    SELECT DISTINCT message_key FROM outbox
-     WHERE topic = $1 AND published_at IS NULL AND available_at > now() AND attempts > 0
-  ), due AS (
+  WITH due AS (
     SELECT o.id FROM outbox o
      WHERE o.topic = $1 AND o.published_at IS NULL AND o.available_at <= now()
-       AND NOT EXISTS (SELECT 1 FROM unacknowledged u WHERE u.message_key = o.message_key)
+       AND o.message_key NOT IN (
+         SELECT u.message_key FROM outbox u
+          WHERE u.topic = $1 AND u.published_at IS NULL AND u.available_at > now() AND u.attempts > 0)
      ORDER BY o.available_at, o.id
      LIMIT $2
      FOR UPDATE OF o SKIP LOCKED
@@ -91,28 +97,30 @@ export function createPostgresTransport(options: PostgresTransportOptions): Step
       return rows.sort((a, b) => compareIds(a.id, b.id));
     });
 
+  /** Marks rows done and records their dead letters, in the caller's transaction. */
+  const acknowledgeIn = async (m: EntityManager, rows: ClaimedRow[], deadLetters: DeadLetter[]) => {
+    const reasons = new Map(deadLetters.map((d) => [d.delivery.id, d.reason]));
+    const acked = await records<{ id: string }>(
+      m,
+      `UPDATE outbox o SET published_at = now(), last_error = d.reason
+         FROM unnest($1::bigint[], $2::text[]) AS d(id, reason)
+        WHERE o.id = d.id AND o.published_at IS NULL
+       RETURNING o.id::text AS id`,
+      [rows.map((r) => r.id), rows.map((r) => reasons.get(deliveryId(r)) ?? null)],
+    );
+    // A row someone else acknowledged meanwhile (our lease ran out) keeps their outcome.
+    const ackedIds = new Set(acked.map((r) => deliveryId(r)));
+    await insertDeadLetters(
+      m,
+      'postgres',
+      deadLetters
+        .filter((d) => ackedIds.has(d.delivery.id))
+        .map((d) => ({ topic, key: d.delivery.key, payload: d.delivery.value, reason: d.reason, runId: deadLetterRunId(d) })),
+    );
+  };
+
   /** Marks rows done and records their dead letters, atomically. */
-  const acknowledge = (rows: ClaimedRow[], deadLetters: DeadLetter[]) =>
-    ds.transaction(async (m) => {
-      const reasons = new Map(deadLetters.map((d) => [d.delivery.id, d.reason]));
-      const acked = await records<{ id: string }>(
-        m,
-        `UPDATE outbox o SET published_at = now(), last_error = d.reason
-           FROM unnest($1::bigint[], $2::text[]) AS d(id, reason)
-          WHERE o.id = d.id AND o.published_at IS NULL
-         RETURNING o.id::text AS id`,
-        [rows.map((r) => r.id), rows.map((r) => reasons.get(deliveryId(r)) ?? null)],
-      );
-      // A row someone else acknowledged meanwhile (our lease ran out) keeps their outcome.
-      const ackedIds = new Set(acked.map((r) => deliveryId(r)));
-      await insertDeadLetters(
-        m,
-        'postgres',
-        deadLetters
-          .filter((d) => ackedIds.has(d.delivery.id))
-          .map((d) => ({ topic, key: d.delivery.key, payload: d.delivery.value, reason: d.reason, runId: deadLetterRunId(d) })),
-      );
-    });
+  const acknowledge = (rows: ClaimedRow[], deadLetters: DeadLetter[]) => ds.transaction((m) => acknowledgeIn(m, rows, deadLetters));
 
   /** After a failure: back off exponentially with the delivery count. */
   const releaseForRetry = (rows: ClaimedRow[], error: string) =>
@@ -153,10 +161,19 @@ export function createPostgresTransport(options: PostgresTransportOptions): Step
   /** Hands rows to the handler and acknowledges them; false when they were released for a retry. */
   const deliver = async (rows: ClaimedRow[], handler: BatchHandler): Promise<boolean> => {
     const endLease = keepLeased(rows);
+    // Set when the handler acknowledged the batch in the transaction of its effects: the two
+    // commit together, and the next dispatches it wrote are claimable the moment they notify.
+    let acknowledged = false;
+    const controls: BatchControls = {
+      acknowledgeIn: async (m, deadLetters) => {
+        await acknowledgeIn(m, rows, deadLetters);
+        acknowledged = true;
+      },
+    };
     try {
-      const outcome = await handler(rows.map(toDelivery));
+      const outcome = await handler(rows.map(toDelivery), controls);
       await endLease();
-      await acknowledge(rows, outcome.deadLetters);
+      if (!acknowledged) await acknowledge(rows, outcome.deadLetters);
       return true;
     } catch (err) {
       await endLease();

@@ -8,6 +8,7 @@
  * committed. Anything not acknowledged is delivered again, possibly to another runner; the
  * handler makes redelivery a no-op.
  */
+import type { EntityManager } from 'typeorm';
 
 export interface Delivery {
   /** Transport-specific identity for logs: "outbox:<id>" or "<topic>/<partition>@<offset>". */
@@ -33,11 +34,24 @@ export interface BatchOutcome {
   deadLetters: DeadLetter[];
 }
 
+/** What a transport offers the handler of one batch beyond the deliveries. */
+export interface BatchControls {
+  /**
+   * Postgres transport only: acknowledges the whole batch (recording `deadLetters` as such)
+   * inside the handler's own transaction, so the effects and the acknowledgement commit
+   * together. Call it in the transaction whose commit the handler awaits before returning, and
+   * throw if that transaction fails. Once it has been called and the handler returns, the
+   * transport does not acknowledge again; a handler that commits nothing leaves it uncalled and
+   * the transport acknowledges on its own.
+   */
+  acknowledgeIn?: (tx: EntityManager, deadLetters: DeadLetter[]) => Promise<void>;
+}
+
 /**
  * Processes one batch and resolves once its effects are committed. Throwing means "nothing of
  * this batch is done": the transport delivers the whole batch again later.
  */
-export type BatchHandler = (batch: Delivery[]) => Promise<BatchOutcome>;
+export type BatchHandler = (batch: Delivery[], controls?: BatchControls) => Promise<BatchOutcome>;
 
 export interface StepTransport {
   readonly kind: 'kafka' | 'postgres';
