@@ -35,7 +35,7 @@ export const runnerEnvSchema = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).default('gatehouse-runner'),
   /** Dispatches claimed and committed together. */
   RUNNER_BATCH_SIZE: envPositiveInt(200),
-  /** Batches in flight at once per runner (Postgres transport). */
+  /** Batches in flight at once per runner (Kafka: partitions processed at once). */
   RUNNER_CONCURRENCY: envPositiveInt(2),
   /** Steps of one batch that may wait on the network at once. */
   RUNNER_IO_CONCURRENCY: envPositiveInt(32),

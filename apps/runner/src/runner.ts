@@ -45,7 +45,7 @@ export async function startRunner(env: RunnerEnv, logger: Logger, options: { met
     ? createOutboxRelay({ ds, listenConnectionString: databaseUrl, kafka: { brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-relay` }, topics: [STEP_DISPATCH_TOPIC, DEAD_LETTER_TOPIC], pollIntervalMs: env.RUNNER_POLL_INTERVAL_MS, logger })
     : null;
   const transport: StepTransport = kafka
-    ? createKafkaTransport({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, groupId: env.KAFKA_GROUP_ID, topic: STEP_DISPATCH_TOPIC, deadLetterTopic: DEAD_LETTER_TOPIC, ds, batchSize: env.RUNNER_BATCH_SIZE, sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS, maxWaitTimeMs: env.KAFKA_MAX_WAIT_MS, logger })
+    ? createKafkaTransport({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, groupId: env.KAFKA_GROUP_ID, topic: STEP_DISPATCH_TOPIC, deadLetterTopic: DEAD_LETTER_TOPIC, ds, batchSize: env.RUNNER_BATCH_SIZE, concurrency: env.RUNNER_CONCURRENCY, sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS, maxWaitTimeMs: env.KAFKA_MAX_WAIT_MS, logger })
     : createPostgresTransport({ ds, listenConnectionString: databaseUrl, topic: STEP_DISPATCH_TOPIC, batchSize: env.RUNNER_BATCH_SIZE, concurrency: env.RUNNER_CONCURRENCY, pollIntervalMs: env.RUNNER_POLL_INTERVAL_MS, leaseMs: env.RUNNER_LEASE_MS, logger });
 
   const webhooks = createWebhookDispatcher({

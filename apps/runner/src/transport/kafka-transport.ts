@@ -27,6 +27,8 @@ export interface KafkaTransportOptions {
   ds: DataSource;
   /** Most messages handed to the handler at once (a fetched partition batch is cut into chunks). */
   batchSize?: number;
+  /** Partitions whose batches are processed at once (each partition's own stay in order). */
+  concurrency?: number;
   /** Handler calls a message gets before it is dead-lettered unprocessed. */
   maxDeliveries?: number;
   /** First redelivery delay after the handler threw; doubles per delivery up to maxRetryDelayMs. */
@@ -228,6 +230,7 @@ export function createKafkaTransport(options: KafkaTransportOptions): StepTransp
     await subscribe(c);
     await c.run({
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.concurrency ?? 2,
       // Commit whatever was resolved whenever commitOffsetsIfNecessary() is called: after every chunk.
       autoCommitThreshold: 1,
       eachBatch: (payload) => eachBatch(payload, handler),

@@ -164,6 +164,33 @@ export function describeTransportContract(name: string, makeHarness: () => Promi
       expect(await h.deadLetters()).toEqual([]);
     });
 
+    contractTest('works on batches of different keys at once', async (h, expect) => {
+      // Each call waits (up to a bound) for a second one to be in flight; a transport that hands
+      // out one batch at a time never has two, and this test then fails on maxInFlight.
+      let inFlight = 0;
+      let maxInFlight = 0;
+      let release: () => void = () => undefined;
+      const overlapped = new Promise<void>((resolve) => (release = resolve));
+      const handled = new Set<number>();
+      await h.createTransport({ batchSize: 4 }).start(async (batch) => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        if (inFlight >= 2) release();
+        try {
+          await Promise.race([overlapped, sleep(3000)]);
+          for (const d of batch) handled.add((JSON.parse(d.value) as Dispatch).seq);
+          return { deadLetters: [] };
+        } finally {
+          inFlight -= 1;
+        }
+      });
+      const messages = dispatches(keys(8), 2);
+      await h.enqueue(messages);
+
+      await vi.waitFor(() => expect([...handled].sort((a, b) => a - b)).toEqual(seqsOf(messages)), WAIT);
+      expect(maxInFlight).toBeGreaterThanOrEqual(2);
+    });
+
     contractTest('keeps the order of the messages of one key', async (h, expect) => {
       const recorder = new Recorder();
       // Batches that take different times would finish out of order if two ran for one key.
