@@ -1,8 +1,6 @@
-import { seedDevPrincipals } from '@gatehouse/api/src/seed/dev-principals.js';
-import { startTestApi as startApi, type TestApi } from '@gatehouse/api/src/test/test-api.js';
+import { seedDevPrincipals, startTestApi as startApi, type TestApi } from '@gatehouse/api/testing';
 
-export { KEYS, publishedWorkflow, VALID_INPUT } from '@gatehouse/api/src/test/fixtures.js';
-export { driveRun } from '@gatehouse/api/src/test/drive-run.js';
+export { driveRun, KEYS, publishedWorkflow, VALID_INPUT } from '@gatehouse/api/testing';
 export type { TestApi };
 
 /** The real API on a fresh database, with the development principals and their keys. */

@@ -1,1 +1,1 @@
-export { default } from '@gatehouse/api/src/test/global-setup.js';
+export { apiGlobalSetup as default } from '@gatehouse/api/testing';

@@ -1,9 +1,7 @@
 import { GatehouseClient, type GatehouseClientOptions } from '../index.js';
 
 // The API's own test harness and fixtures: a real server on a fresh database.
-export { driveRun } from '@gatehouse/api/src/test/drive-run.js';
-export { KEYS, publishedWorkflow, VALID_INPUT } from '@gatehouse/api/src/test/fixtures.js';
-export { startTestApi, type TestApi } from '@gatehouse/api/src/test/test-api.js';
+export { driveRun, KEYS, publishedWorkflow, startTestApi, VALID_INPUT, type TestApi } from '@gatehouse/api/testing';
 
 /** Support triage has no agent step; driveRun still wants a model. */
 export const NO_MODEL = { model: () => ({ output: {} }) };
