@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp, type AppOptions } from '../app.js';
 import { createLogger } from '../logger.js';
 import { DEV_PASSWORD } from '../seed/dev-principals.js';
-import { KEYS } from '../test/fixtures.js';
+import { KEYS, wrongSecretFor } from '../test/fixtures.js';
 
 /*
  * Two API replicas on one database, as docs/deployment.md runs them. With the postgres store the
@@ -59,10 +59,6 @@ async function createKey(baseUrl: string): Promise<string> {
   return ((await res.json()) as { data: { createApiKey: { secret: string } } }).data.createApiKey.secret;
 }
 
-/** The key's prefix with a made-up secret. */
-function wrongSecretFor(key: string, n: number): string {
-  return `${key.slice(0, key.lastIndexOf('_') + 1)}${'w'.repeat(32)}${n}`;
-}
 
 /** Who the key acts as, or the error code. */
 async function whoAmI(baseUrl: string, apiKey: string): Promise<string> {

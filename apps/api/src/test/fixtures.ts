@@ -1,3 +1,4 @@
+import { apiKeyPrefix } from '@gatehouse/db';
 import { raisableExceptionReasons, type WorkflowDefinition } from '@gatehouse/domain';
 import { SUPPORT_TRIAGE } from '../seed/demo-workflows.js';
 import type { TestApi } from './test-api.js';
@@ -56,4 +57,13 @@ export async function startRun(api: TestApi, key: string, idem: string, input: u
 export function runbookFor(definition: WorkflowDefinition, extra = ''): string {
   const reasons = raisableExceptionReasons(definition);
   return ['## Overview', 'What it does.', '## Contacts', 'ops@example.test', ...reasons.flatMap((r) => [`## Exception: ${r}`, `What to do on ${r}.`]), extra].join('\n\n');
+}
+
+/**
+ * A key with `key`'s prefix and a made-up secret. Built from the prefix, not by cutting at the
+ * last '_': the secret is base64url and may itself hold '_' (a key whose secret ended in one gave
+ * an over-long "wrong secret" that was refused as malformed, never counted against the prefix).
+ */
+export function wrongSecretFor(key: string, suffix: string | number = '', filler = 'w'): string {
+  return `gh_${apiKeyPrefix(key)}_${filler.repeat(32)}${suffix}`;
 }
