@@ -163,6 +163,15 @@ describe('sendActionWebhook against a real receiver', () => {
     });
   });
 
+  it('sends the credentials of the configured URL as Basic authentication', async () => {
+    const outcome = await sendActionWebhook(request({ url: url.replace('http://', 'http://gate:s%40cret@') }));
+    expect(outcome.ok).toBe(true);
+    expect(received.at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from('gate:s@cret').toString('base64')}`);
+    // Without credentials in the URL there is no such header.
+    await sendActionWebhook(request());
+    expect(received.at(-1)!.headers.authorization).toBeUndefined();
+  });
+
   it('does not follow a redirect: the signed body goes nowhere else, and the answer needs a person', async () => {
     answer = (res) => res.writeHead(307, { location: url.replace('/actions', '/elsewhere') }).end();
     const outcome = await sendActionWebhook(request());

@@ -38,7 +38,16 @@ export type SignedPostResult =
  * JavaScript cost in the bench), and rather than fetch, whose web streams cost several times the
  * request itself (docs/benchmarks.md).
  */
-const DISPATCHER = new Agent({ connections: 64, pipelining: 1 });
+const DISPATCHER = new Agent({
+  connections: 64,
+  pipelining: 1,
+  // undici's own limits (10 s to connect, 300 s for the headers and between body chunks) would
+  // cut a step that may wait up to its timeoutMs short, as 'unreachable'; the deadline below
+  // (AbortSignal.timeout) is the one limit, as it was with node:http.
+  connectTimeout: 0,
+  headersTimeout: 0,
+  bodyTimeout: 0,
+});
 
 /**
  * Everything Gatehouse sends to a receiver goes out the same way: POST of JSON bytes signed with
@@ -72,6 +81,7 @@ export async function postSigned(req: SignedPostRequest): Promise<SignedPostResu
       body: req.body,
       headers: {
         'content-type': 'application/json',
+        ...basicAuthHeader(url),
         ...req.headers,
         [TIMESTAMP_HEADER]: String(timestamp),
         [SIGNATURE_HEADER]: signWebhookPayload(req.secret, timestamp, req.body),
@@ -95,6 +105,16 @@ export async function postSigned(req: SignedPostRequest): Promise<SignedPostResu
   } catch (err) {
     return failed(err);
   }
+}
+
+/**
+ * Credentials in the configured URL (https://user:pass@host/…) as Basic authentication, as
+ * node:http sent them; undici would drop them silently and the receiver would answer 401.
+ */
+function basicAuthHeader(url: URL): Record<string, string> {
+  if (!url.username && !url.password) return {};
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` };
 }
 
 /**
