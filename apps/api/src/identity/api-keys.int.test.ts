@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KEYS, publishedWorkflow, START_RUN, startRun, VALID_INPUT, wrongSecretFor } from '../test/fixtures.js';
 import { expectError, startTestApi, type TestApi } from '../test/test-api.js';
 import { legacySha256 } from '@gatehouse/db';
@@ -86,6 +86,51 @@ describe('stored hash', () => {
     await before;
     await authenticateApiKey(counting, secret, { allowDevelopmentKeys: false });
     expect(lookups).toBe(3); // the lookup that raced the revocation was not trusted for later requests
+  });
+
+  it('a verified key near the end of its trust is renewed in the background; a renewal that finds it revoked ends the trust', async () => {
+    const { secret, apiKey } = await create({ principal: 'ivy@gatehouse.dev' });
+    const pending: Array<Promise<unknown>> = [];
+    let lookups = 0;
+    const counting = {
+      query: (...args: Parameters<DataSource['query']>) => {
+        const answer = api.ds.query(...args);
+        if (/^\s*SELECT/.test(args[0])) {
+          lookups++;
+          pending.push(answer);
+        }
+        return answer;
+      },
+    } as unknown as DataSource;
+    const settled = async () => {
+      await Promise.all(pending);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    const at = async (ms: number) => (vi.setSystemTime(start + ms), (await authenticateApiKey(counting, secret, { allowDevelopmentKeys: false }))?.email ?? null);
+    const start = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      forgetVerifiedKeys();
+      expect(await at(0)).toBe('ivy@gatehouse.dev');
+      expect(lookups).toBe(1);
+      expect(await at(1_000)).toBe('ivy@gatehouse.dev'); // trusted: nothing asked
+      expect(lookups).toBe(1);
+      // The last 500 ms of the 2 s: answered at once, and renewed in the background.
+      expect(await at(1_600)).toBe('ivy@gatehouse.dev');
+      expect(lookups).toBe(2);
+      await settled();
+      expect(await at(3_000)).toBe('ivy@gatehouse.dev'); // renewed at 1,600: trusted until 3,600
+      expect(lookups).toBe(2);
+      // Revoked by another API process (this one's forgetVerifiedKeys is not called).
+      await api.ds.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [apiKey.id]);
+      expect(await at(3_200)).toBe('ivy@gatehouse.dev'); // still inside the 2 s bound …
+      expect(lookups).toBe(3);
+      await settled();
+      expect(await at(3_300)).toBeNull(); // … and refused as soon as the renewal saw the revocation
+      expect(lookups).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('wrong secrets for a real prefix stop costing a slow hash after a few: the prefix is refused, a key already verified keeps working', async () => {

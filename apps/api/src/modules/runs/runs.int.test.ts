@@ -121,6 +121,44 @@ describe('startRun', () => {
       expect(statements).toBe(4);
       expect(await Promise.all(mixed.map((i) => written(i.run.id)))).toEqual([[1, 1, 1], [0, 0, 0], [1, 1, 1]]);
     });
+
+    it('the batcher keeps one statement in flight: the starts that arrive meanwhile go together after it', async () => {
+      const { build } = await setup();
+      const real = pgPoolOf(api.ds);
+      const sizes: number[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const gated = {
+        query: async (...args: Parameters<Pool['query']>) => {
+          const [{ values }] = args as unknown as [{ values: [string] }];
+          sizes.push((JSON.parse(values[0]) as unknown[]).length);
+          if (sizes.length === 1) await held; // the first statement stays in flight
+          return (real.query as (...a: unknown[]) => Promise<unknown>)(...args);
+        },
+      } as unknown as Pool;
+      const batcher = new StartRunBatcher(() => gated);
+      const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+      const first = batcher.insert(build('flight-1'));
+      await turn();
+      await turn();
+      expect(sizes).toEqual([1]);
+      // Three later turns, each with a start: none is sent while the first is in flight.
+      const later: Array<Promise<unknown>> = [];
+      for (const key of ['flight-2', 'flight-3', 'flight-4']) {
+        later.push(batcher.insert(build(key)));
+        await turn();
+        await turn();
+      }
+      expect(sizes).toEqual([1]);
+      release();
+      expect(await first).toBe('inserted');
+      expect(await Promise.all(later)).toEqual(['inserted', 'inserted', 'inserted']);
+      expect(sizes).toEqual([1, 3]);
+      // Nothing in flight again: a lone start goes at once.
+      expect(await batcher.insert(build('flight-5'))).toBe('inserted');
+      expect(sizes).toEqual([1, 3, 1]);
+    });
   });
 
   it('the starts of a burst that find the workflow snapshot old share one read; a fresh read is never shared', async () => {
@@ -136,6 +174,45 @@ describe('startRun', () => {
     expect(reads).toBe(1);
     await Promise.all([snapshots.get(counting, 'triage', false, 2_000), snapshots.get(counting, 'triage', true, 2_000), snapshots.get(counting, 'triage', true, 2_000)]);
     expect(reads).toBe(4); // one shared read for the old snapshot, one each for the fresh ones
+  });
+
+  it('a snapshot near its age limit is served while one background read renews it; a failed renewal drops it', async () => {
+    const pending: Array<Promise<unknown>> = [];
+    let reads = 0;
+    let failing = false;
+    const counting = new Proxy(api.ds.manager, {
+      get: (target, prop, receiver) =>
+        prop === 'findOne'
+          ? (...args: unknown[]) => {
+              reads++;
+              const read = failing ? Promise.reject(new Error('database down')) : (target.findOne as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+              pending.push(read.catch(() => undefined));
+              return read;
+            }
+          : Reflect.get(target, prop, receiver),
+    }) as EntityManager;
+    const settled = async () => {
+      await Promise.all(pending);
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const snapshots = new WorkflowSnapshots(1_000);
+    const first = await snapshots.get(counting, 'triage', false, 0);
+    expect(reads).toBe(1);
+    // Past 80 % of its age: the burst gets the snapshot at once and shares one renewal.
+    const burst = await Promise.all(Array.from({ length: 5 }, () => snapshots.get(counting, 'triage', false, 850)));
+    expect(burst.every((w) => w === first)).toBe(true);
+    expect(reads).toBe(2);
+    await settled();
+    // Renewed at 850: still young at 1,500, where the first read alone would have expired.
+    await snapshots.get(counting, 'triage', false, 1_500);
+    expect(reads).toBe(2);
+    // A renewal that fails drops the snapshot: the next start reads for itself and sees the error.
+    failing = true;
+    await snapshots.get(counting, 'triage', false, 1_700);
+    expect(reads).toBe(3);
+    await settled();
+    await expect(snapshots.get(counting, 'triage', false, 1_710)).rejects.toThrow('database down');
+    expect(reads).toBe(4);
   });
 
   it('a start right after a stage change or a publish runs in the new stage and version, though the API had the workflow snapshotted', async () => {

@@ -6,29 +6,57 @@ import { insertRuns, type InsertRunOutcome, type StartRunInsert } from './start-
 const MAX_BATCH = 100;
 
 /**
- * Coalesces the startRun inserts of one event-loop turn into one statement. Integrators send
+ * Coalesces concurrent startRun inserts into one statement (group commit). Integrators send
  * starts concurrently (a burst of cases, several connections); the requests that reach the insert
- * while the API handles the same batch of socket events share one round trip, one execution of the
- * statement, one commit and one WAL flush instead of paying each on their own. A lone request
- * waits for nothing: the batch is sent right after the I/O callbacks of its turn (setImmediate),
- * not after a timer.
+ * together share one round trip, one execution of the statement, one commit and one WAL flush
+ * instead of paying each on their own.
+ *
+ * At most one insert is in flight per process. The starts that reach the insert while one is
+ * running wait for it and then go together as the next statement. Several concurrent inserts
+ * would not commit faster: each one NOTIFYs, and PostgreSQL serialises the commits of notifying
+ * transactions (a lock held through the WAL flush), so they queued inside the database instead,
+ * in smaller batches, each paying the fixed cost. Measured under bursts of 10 concurrent starts
+ * (docs/benchmarks.md, ninth round): one statement in flight made the inserts fewer (~615 against
+ * ~830–940 for 3,000 starts) and faster (p50 2.2–2.5 ms against 3.3–3.7 ms).
+ *
+ * A lone request waits for nothing: with nothing in flight its batch is sent right after the I/O
+ * callbacks of its turn (setImmediate), not after a timer.
  *
  * One statement is all or nothing, so a batch that fails (one run the database refuses) is
  * retried run by run, and only the run at fault fails.
  */
 export class StartRunBatcher {
   private readonly loader: DataLoader<StartRunInsert, InsertRunOutcome>;
+  /** True while a batch is scheduled or running. */
+  private busy = false;
+  /** Batches DataLoader closed (MAX_BATCH reached) while one was busy, in order. */
+  private readonly waiting: Array<() => void> = [];
 
   constructor(pool: () => Pool) {
-    this.loader = new DataLoader((batch) => insertEach(pool(), batch), {
+    this.loader = new DataLoader((batch) => insertEach(pool(), batch).finally(() => this.next()), {
       cache: false,
       maxBatchSize: MAX_BATCH,
-      batchScheduleFn: (flush) => setImmediate(flush),
+      // DataLoader keeps adding to a batch until its dispatch runs, so a batch held back here
+      // gathers every start that arrives while the previous one is in flight.
+      batchScheduleFn: (dispatch) => {
+        if (this.busy) {
+          this.waiting.push(dispatch);
+          return;
+        }
+        this.busy = true;
+        setImmediate(dispatch);
+      },
     });
   }
 
   insert(insert: StartRunInsert): Promise<InsertRunOutcome> {
     return this.loader.load(insert);
+  }
+
+  private next(): void {
+    const dispatch = this.waiting.shift();
+    if (dispatch) setImmediate(dispatch);
+    else this.busy = false;
   }
 }
 

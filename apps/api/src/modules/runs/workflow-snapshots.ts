@@ -8,7 +8,13 @@ import { SingleFlight } from '../../caching/single-flight.js';
  * insert itself re-checks the published version and rollout stage it was built from and writes
  * nothing when they moved on ('workflow_changed'), and the caller then reads fresh. The age
  * limit only bounds how long fields startRun does not guard (name, evaluation policy) may lag.
+ *
+ * Past REFRESH_AHEAD of its age limit a snapshot is still served, and one background read
+ * replaces it: under steady traffic no start waits for the read, where every `maxAgeMs` the
+ * requests of one burst otherwise all did (the read is a join of several milliseconds).
  */
+const REFRESH_AHEAD = 0.8;
+
 export class WorkflowSnapshots {
   private readonly byKey = new Map<string, { workflow: Workflow; readAt: number }>();
   /** The requests of a burst that find the snapshot old share one read. */
@@ -22,10 +28,21 @@ export class WorkflowSnapshots {
   /** The cached snapshot when young enough and `fresh` is false; otherwise read (NOT_FOUND when absent) and cache. */
   async get(db: Tx, key: string, fresh: boolean, now = Date.now()): Promise<Workflow> {
     const cached = this.byKey.get(key);
-    if (!fresh && cached && now - cached.readAt < this.maxAgeMs) return cached.workflow;
+    if (!fresh && cached && now - cached.readAt < this.maxAgeMs) {
+      if (now - cached.readAt >= this.maxAgeMs * REFRESH_AHEAD) this.refresh(db, key, cached, now);
+      return cached.workflow;
+    }
     // A caller that asks for a fresh read (its insert found the workflow changed) must not get
     // a read that started before the change: only reads for an old snapshot are shared.
     return fresh ? this.read(db, key, now) : this.reads.run(key, () => this.read(db, key, now));
+  }
+
+  private refresh(db: Tx, key: string, cached: { readAt: number }, now: number): void {
+    // A read that fails (the workflow is gone, the database is down) drops the snapshot, so the
+    // next start reads for itself and gets the error.
+    this.reads.run(key, () => this.read(db, key, now)).catch(() => {
+      if (this.byKey.get(key) === cached) this.byKey.delete(key);
+    });
   }
 
   private async read(db: Tx, key: string, now: number): Promise<Workflow> {
