@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@gatehouse/db/testing';
 import { pino } from 'pino';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createPostgresTransport } from './postgres-transport.js';
+import { CLAIM_LOCK_SQL, CLAIM_SQL, createPostgresTransport } from './postgres-transport.js';
 import { describeTransportContract, enqueueMessages, readDeadLetters } from './transport-contract.js';
 import { type BatchHandler, type StepTransport } from './transport.js';
 
@@ -134,5 +134,42 @@ describe('postgres transport: acknowledging inside the handler\'s transaction', 
     expect(deliveries).toEqual([1, 2]);
     // The rolled-back attempt left nothing behind; the second one committed once.
     expect(((await ds.query('SELECT seq FROM effects')) as Array<{ seq: number }>).map((r) => r.seq)).toEqual([0]);
+  });
+});
+
+describe('postgres transport: the claim behind a large backlog', () => {
+  it('skips the keys waiting for a retry with one hash, also where work_mem is too small for them', async () => {
+    const db = await createTestDatabase(inject('gatehousePostgres'));
+    const ds = createDataSource({ url: db.url, poolSize: 1 });
+    await ds.initialize();
+    try {
+      const topic = 'gatehouse.claim-backlog';
+      // 20,000 runs backing off after a failed delivery (an outage), 1,000 dispatches due.
+      await ds.query(
+        `INSERT INTO outbox (topic, message_key, payload, available_at, attempts)
+         SELECT $1, gen_random_uuid()::text, '{}', now() + interval '1 hour', 1 FROM generate_series(1, 20000)`,
+        [topic],
+      );
+      await ds.query(`INSERT INTO outbox (topic, message_key, payload) SELECT $1, gen_random_uuid()::text, '{}' FROM generate_series(1, 1000)`, [topic]);
+      await ds.query('ANALYZE outbox');
+      const before = (await ds.query('SHOW work_mem'))[0].work_mem as string;
+      // 64 kB holds 20,000 keys as badly as the default 4 MB holds a few hundred thousand.
+      const planOfClaim = (withLockStatement: boolean) =>
+        ds.transaction(async (m) => {
+          await m.query(`SET LOCAL work_mem = '64kB'`);
+          if (withLockStatement) await m.query(CLAIM_LOCK_SQL, [topic]);
+          const rows = (await m.query(`EXPLAIN ${CLAIM_SQL}`, [topic, 400, 30_000])) as Array<{ 'QUERY PLAN': string }>;
+          return rows.map((r) => r['QUERY PLAN']).join('\n');
+        });
+      // Without the claim's own work_mem the subquery is rescanned per candidate row …
+      expect(await planOfClaim(false)).toMatch(/NOT \(ANY \(message_key = \(SubPlan 1\)/);
+      // … with it, hashed once.
+      expect(await planOfClaim(true)).toContain('hashed SubPlan 1');
+      // The setting ends with the claim's transaction.
+      expect((await ds.query('SHOW work_mem'))[0].work_mem).toBe(before);
+    } finally {
+      await ds.destroy();
+      await db.drop();
+    }
   });
 });

@@ -49,8 +49,8 @@ describe('startRun', () => {
 
   describe('the insert (one statement for any number of runs)', () => {
     const integrator = { id: '00000000-0000-4000-8000-000000000006', role: 'integrator' as const };
-    const setup = async () => {
-      const workflow = await loadWorkflow(api.ds.manager, 'triage');
+    const setup = async (key = 'triage') => {
+      const workflow = await loadWorkflow(api.ds.manager, key);
       const version = await new VersionCache().published(api.ds.manager, workflow);
       const build = (idem: string, stage = workflow.rolloutStage, createdBy = integrator.id): StartRunInsert => {
         const run = createRun({ ...workflow, rolloutStage: stage }, version, { id: randomUUID(), input: VALID_INPUT, inputHash: 'h', idempotencyKey: idem, externalRef: null }, { ...integrator, id: createdBy }, new Date()).state;
@@ -122,7 +122,7 @@ describe('startRun', () => {
       expect(await Promise.all(mixed.map((i) => written(i.run.id)))).toEqual([[1, 1, 1], [0, 0, 0], [1, 1, 1]]);
     });
 
-    it('the batcher keeps one statement in flight: the starts that arrive meanwhile go together after it', async () => {
+    it('the batcher keeps one statement per workflow in flight: the starts that arrive meanwhile go together after it', async () => {
       const { build } = await setup();
       const real = pgPoolOf(api.ds);
       const sizes: number[] = [];
@@ -151,13 +151,20 @@ describe('startRun', () => {
         await turn();
       }
       expect(sizes).toEqual([1]);
+      // Another workflow's starts do not wait for this one's insert (its row may be locked by a publish).
+      await publishedWorkflow(api, 'other-lane');
+      const other = batcher.insert((await setup('other-lane')).build('flight-other'));
+      await turn();
+      await turn();
+      expect(sizes).toEqual([1, 1]);
+      expect(await other).toBe('inserted');
       release();
       expect(await first).toBe('inserted');
       expect(await Promise.all(later)).toEqual(['inserted', 'inserted', 'inserted']);
-      expect(sizes).toEqual([1, 3]);
+      expect(sizes).toEqual([1, 1, 3]);
       // Nothing in flight again: a lone start goes at once.
       expect(await batcher.insert(build('flight-5'))).toBe('inserted');
-      expect(sizes).toEqual([1, 3, 1]);
+      expect(sizes).toEqual([1, 1, 3, 1]);
     });
   });
 

@@ -11,13 +11,15 @@ const MAX_BATCH = 100;
  * together share one round trip, one execution of the statement, one commit and one WAL flush
  * instead of paying each on their own.
  *
- * At most one insert is in flight per process. The starts that reach the insert while one is
- * running wait for it and then go together as the next statement. Several concurrent inserts
- * would not commit faster: each one NOTIFYs, and PostgreSQL serialises the commits of notifying
- * transactions (a lock held through the WAL flush), so they queued inside the database instead,
- * in smaller batches, each paying the fixed cost. Measured under bursts of 10 concurrent starts
- * (docs/benchmarks.md, ninth round): one statement in flight made the inserts fewer (~615 against
- * ~830–940 for 3,000 starts) and faster (p50 2.2–2.5 ms against 3.3–3.7 ms).
+ * At most one insert per workflow is in flight per process. The starts that reach the insert
+ * while one is running wait for it and then go together as the next statement. Several
+ * concurrent inserts would not commit faster: each one NOTIFYs, and PostgreSQL serialises the
+ * commits of notifying transactions (a lock held through the WAL flush), so they queued inside
+ * the database instead, in smaller batches, each paying the fixed cost. Measured under bursts of
+ * 10 concurrent starts (docs/benchmarks.md, ninth round): one statement in flight made the
+ * inserts fewer (~615 against ~830–940 for 3,000 starts) and faster (p50 2.2–2.5 ms against
+ * 3.3–3.7 ms). Per workflow, because a run's insert waits while its workflow's row is locked
+ * (a publish, a stage change: the foreign key check): the starts of other workflows go on.
  *
  * A lone request waits for nothing: with nothing in flight its batch is sent right after the I/O
  * callbacks of its turn (setImmediate), not after a timer.
@@ -26,13 +28,31 @@ const MAX_BATCH = 100;
  * retried run by run, and only the run at fault fails.
  */
 export class StartRunBatcher {
+  /** Workflows with an insert in flight (or about to be); a lane goes when it falls idle. */
+  private readonly lanes = new Map<string, Lane>();
+
+  constructor(private readonly pool: () => Pool) {}
+
+  insert(insert: StartRunInsert): Promise<InsertRunOutcome> {
+    const workflowId = insert.run.workflowId;
+    let lane = this.lanes.get(workflowId);
+    if (!lane) {
+      lane = new Lane(this.pool, () => this.lanes.delete(workflowId));
+      this.lanes.set(workflowId, lane);
+    }
+    return lane.insert(insert);
+  }
+}
+
+/** The inserts of one workflow: one statement in flight, the next batch gathering behind it. */
+class Lane {
   private readonly loader: DataLoader<StartRunInsert, InsertRunOutcome>;
   /** True while a batch is scheduled or running. */
   private busy = false;
   /** Batches DataLoader closed (MAX_BATCH reached) while one was busy, in order. */
   private readonly waiting: Array<() => void> = [];
 
-  constructor(pool: () => Pool) {
+  constructor(pool: () => Pool, private readonly idle: () => void) {
     this.loader = new DataLoader((batch) => insertEach(pool(), batch).finally(() => this.next()), {
       cache: false,
       maxBatchSize: MAX_BATCH,
@@ -55,8 +75,13 @@ export class StartRunBatcher {
 
   private next(): void {
     const dispatch = this.waiting.shift();
-    if (dispatch) setImmediate(dispatch);
-    else this.busy = false;
+    if (dispatch) {
+      setImmediate(dispatch);
+      return;
+    }
+    // Nothing in flight and no batch open (a load opens one and schedules it at once).
+    this.busy = false;
+    this.idle();
   }
 }
 
