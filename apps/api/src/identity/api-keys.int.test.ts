@@ -88,17 +88,17 @@ describe('stored hash', () => {
     expect(lookups).toBe(3); // the lookup that raced the revocation was not trusted for later requests
   });
 
-  it('a verified key near the end of its trust is renewed in the background; a renewal that finds it revoked ends the trust', async () => {
+  it('a verified key near the end of its trust is renewed in the background; a failed renewal keeps the trust, one that finds the key revoked ends it', async () => {
     const { secret, apiKey } = await create({ principal: 'ivy@gatehouse.dev' });
     const pending: Array<Promise<unknown>> = [];
     let lookups = 0;
+    let failing = false;
     const counting = {
       query: (...args: Parameters<DataSource['query']>) => {
-        const answer = api.ds.query(...args);
-        if (/^\s*SELECT/.test(args[0])) {
-          lookups++;
-          pending.push(answer);
-        }
+        if (!/^\s*SELECT/.test(args[0])) return api.ds.query(...args);
+        lookups++;
+        const answer = failing ? Promise.reject(new Error('database down')) : api.ds.query(...args);
+        pending.push(answer.catch(() => undefined));
         return answer;
       },
     } as unknown as DataSource;
@@ -121,13 +121,25 @@ describe('stored hash', () => {
       await settled();
       expect(await at(3_000)).toBe('ivy@gatehouse.dev'); // renewed at 1,600: trusted until 3,600
       expect(lookups).toBe(2);
-      // Revoked by another API process (this one's forgetVerifiedKeys is not called).
-      await api.ds.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [apiKey.id]);
-      expect(await at(3_200)).toBe('ivy@gatehouse.dev'); // still inside the 2 s bound …
+      // A renewal that fails proves nothing: the key stays trusted, and the next request tries again.
+      failing = true;
+      expect(await at(3_200)).toBe('ivy@gatehouse.dev');
       expect(lookups).toBe(3);
       await settled();
-      expect(await at(3_300)).toBeNull(); // … and refused as soon as the renewal saw the revocation
+      expect(await at(3_300)).toBe('ivy@gatehouse.dev'); // the database is still down: answered from memory
       expect(lookups).toBe(4);
+      await settled();
+      failing = false;
+      expect(await at(3_400)).toBe('ivy@gatehouse.dev');
+      expect(lookups).toBe(5);
+      await settled(); // renewed at 3,400: trusted until 5,400
+      // Revoked by another API process (this one's forgetVerifiedKeys is not called).
+      await api.ds.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [apiKey.id]);
+      expect(await at(5_000)).toBe('ivy@gatehouse.dev'); // still inside the 2 s bound …
+      expect(lookups).toBe(6);
+      await settled();
+      expect(await at(5_100)).toBeNull(); // … and refused as soon as the renewal saw the revocation
+      expect(lookups).toBe(7);
     } finally {
       vi.useRealTimers();
     }

@@ -107,11 +107,15 @@ export async function authenticateApiKey(ds: DataSource, key: string, options: A
 
 /** The background renewal of a verified key (see REFRESH_AHEAD_MS). */
 function renewInBackground(digest: string, known: { principal: Principal; until: number }, lookUp: () => Promise<Principal | null>): void {
-  const drop = () => {
-    // Only the entry this renewal was for: a newer one (or a forgetVerifiedKeys) stands.
-    if (verified.get(digest) === known) verified.delete(digest);
-  };
-  lookUp().then((principal) => principal ?? drop(), drop);
+  // A key found revoked (or its principal disabled or demoted) is no longer trusted; only the
+  // entry this renewal was for goes, a newer one (or a forgetVerifiedKeys) stands. A lookup that
+  // failed proves nothing: the trust runs out at its time, and the next lookup tries again.
+  lookUp().then(
+    (principal) => {
+      if (!principal && verified.get(digest) === known) verified.delete(digest);
+    },
+    () => undefined,
+  );
 }
 
 async function lookUpKey(ds: DataSource, key: string, prefix: string, digest: string, now: number, wrongSecrets: RateLimiterAbstract, logger?: WarnLogger): Promise<Principal | null> {
