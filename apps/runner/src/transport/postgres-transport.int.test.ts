@@ -162,9 +162,10 @@ describe('postgres transport: the claim behind a large backlog', () => {
           return rows.map((r) => r['QUERY PLAN']).join('\n');
         });
       // Without the claim's own work_mem the subquery is rescanned per candidate row …
-      expect(await planOfClaim(false)).toMatch(/NOT \(ANY \(message_key = \(SubPlan 1\)/);
+      expect(await planOfClaim(false)).toMatch(/SubPlan/);
+      expect(await planOfClaim(false)).not.toContain('hashed SubPlan');
       // … with it, hashed once.
-      expect(await planOfClaim(true)).toContain('hashed SubPlan 1');
+      expect(await planOfClaim(true)).toContain('hashed SubPlan');
       // The setting ends with the claim's transaction.
       expect((await ds.query('SHOW work_mem'))[0].work_mem).toBe(before);
     } finally {

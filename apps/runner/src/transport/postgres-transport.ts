@@ -57,7 +57,8 @@ interface ClaimedRow {
  * claim's transaction raises work_mem to CLAIM_WORK_MEM, which keeps the hash up to about
  * 1,000,000 keys (a claim then takes ~0.5 s; the hash is built per claim, so its cost grows with
  * the backlog). One claim per topic runs at a time (the advisory lock), so that is the memory
- * of one backend. A NOT EXISTS probing an index on (topic, message_key) would not grow with the
+ * of one backend per topic: up to hash_mem_multiplier (2 by default) times CLAIM_WORK_MEM, and
+ * more if the statistics underestimate the keys badly (a hashed subplan does not spill). A NOT EXISTS probing an index on (topic, message_key) would not grow with the
  * backlog once the table is analysed, but before that it took 0.7–9 s per claim.
  */
 const CLAIM_WORK_MEM = '64MB';

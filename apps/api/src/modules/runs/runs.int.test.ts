@@ -122,6 +122,22 @@ describe('startRun', () => {
       expect(await Promise.all(mixed.map((i) => written(i.run.id)))).toEqual([[1, 1, 1], [0, 0, 0], [1, 1, 1]]);
     });
 
+    it('a batch that cannot get its pool fails its starts, and the next starts of the workflow still go', async () => {
+      const { build } = await setup();
+      const real = pgPoolOf(api.ds);
+      let broken = true;
+      const batcher = new StartRunBatcher(() => {
+        if (broken) throw new Error('data source destroyed');
+        return real;
+      });
+      await expect(batcher.insert(build('no-pool-1'))).rejects.toThrow('data source destroyed');
+      broken = false;
+      const next = batcher.insert(build('no-pool-2'));
+      // An upper bound only: a lane left busy would never send it.
+      const stuck = new Promise((resolve) => setTimeout(() => resolve('still waiting after 3 s'), 3_000).unref());
+      expect(await Promise.race([next, stuck])).toBe('inserted');
+    });
+
     it('the batcher keeps one statement per workflow in flight: the starts that arrive meanwhile go together after it', async () => {
       const { build } = await setup();
       const real = pgPoolOf(api.ds);
@@ -139,32 +155,36 @@ describe('startRun', () => {
       const batcher = new StartRunBatcher(() => gated);
       const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-      const first = batcher.insert(build('flight-1'));
-      await turn();
-      await turn();
-      expect(sizes).toEqual([1]);
-      // Three later turns, each with a start: none is sent while the first is in flight.
-      const later: Array<Promise<unknown>> = [];
-      for (const key of ['flight-2', 'flight-3', 'flight-4']) {
-        later.push(batcher.insert(build(key)));
+      try {
+        const first = batcher.insert(build('flight-1'));
         await turn();
         await turn();
+        expect(sizes).toEqual([1]);
+        // Three later turns, each with a start: none is sent while the first is in flight.
+        const later: Array<Promise<unknown>> = [];
+        for (const key of ['flight-2', 'flight-3', 'flight-4']) {
+          later.push(batcher.insert(build(key)));
+          await turn();
+          await turn();
+        }
+        expect(sizes).toEqual([1]);
+        // Another workflow's starts do not wait for this one's insert (its row may be locked by a publish).
+        await publishedWorkflow(api, 'other-lane');
+        const other = batcher.insert((await setup('other-lane')).build('flight-other'));
+        await turn();
+        await turn();
+        expect(sizes).toEqual([1, 1]);
+        expect(await other).toBe('inserted');
+        release();
+        expect(await first).toBe('inserted');
+        expect(await Promise.all(later)).toEqual(['inserted', 'inserted', 'inserted']);
+        expect(sizes).toEqual([1, 1, 3]);
+        // Nothing in flight again: a lone start goes at once.
+        expect(await batcher.insert(build('flight-5'))).toBe('inserted');
+        expect(sizes).toEqual([1, 1, 3, 1]);
+      } finally {
+        release(); // a failed assertion must not leave the statement held
       }
-      expect(sizes).toEqual([1]);
-      // Another workflow's starts do not wait for this one's insert (its row may be locked by a publish).
-      await publishedWorkflow(api, 'other-lane');
-      const other = batcher.insert((await setup('other-lane')).build('flight-other'));
-      await turn();
-      await turn();
-      expect(sizes).toEqual([1, 1]);
-      expect(await other).toBe('inserted');
-      release();
-      expect(await first).toBe('inserted');
-      expect(await Promise.all(later)).toEqual(['inserted', 'inserted', 'inserted']);
-      expect(sizes).toEqual([1, 1, 3]);
-      // Nothing in flight again: a lone start goes at once.
-      expect(await batcher.insert(build('flight-5'))).toBe('inserted');
-      expect(sizes).toEqual([1, 1, 3, 1]);
     });
   });
 
@@ -220,6 +240,36 @@ describe('startRun', () => {
     await settled();
     await expect(snapshots.get(counting, 'triage', false, 1_710)).rejects.toThrow('database down');
     expect(reads).toBe(4);
+  });
+
+  it('a renewal that finishes after a fresher read does not put its older snapshot back', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    let renewal: Promise<unknown> | undefined;
+    const gated = new Proxy(api.ds.manager, {
+      get: (target, prop, receiver) =>
+        prop === 'findOne'
+          ? (...args: unknown[]) => {
+              const n = ++calls;
+              const read = (target.findOne as (...a: unknown[]) => Promise<Record<string, unknown>>).apply(target, args);
+              if (n !== 2) return read;
+              // The renewal read the row before a publish and is slow to come back.
+              renewal = read.then(async (entity) => (await held, { ...entity, name: 'as read before the publish' }));
+              return renewal;
+            }
+          : Reflect.get(target, prop, receiver),
+    }) as EntityManager;
+    const snapshots = new WorkflowSnapshots(1_000);
+    await snapshots.get(gated, 'triage', false, 0);
+    await snapshots.get(gated, 'triage', false, 850); // starts the renewal, which is held
+    const fresh = await snapshots.get(gated, 'triage', true, 900); // a start's fresh read after 'workflow_changed'
+    release();
+    await renewal;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toBe(3);
+    expect((await snapshots.get(gated, 'triage', false, 950)).name).toBe(fresh.name);
+    expect(fresh.name).not.toBe('as read before the publish');
   });
 
   it('a start right after a stage change or a publish runs in the new stage and version, though the API had the workflow snapshotted', async () => {

@@ -25,7 +25,8 @@ const MAX_BATCH = 100;
  * callbacks of its turn (setImmediate), not after a timer.
  *
  * One statement is all or nothing, so a batch that fails (one run the database refuses) is
- * retried run by run, and only the run at fault fails.
+ * retried run by run (those statements go at once, within the batch's turn), and only the run at
+ * fault fails.
  */
 export class StartRunBatcher {
   /** Workflows with an insert in flight (or about to be); a lane goes when it falls idle. */
@@ -53,20 +54,30 @@ class Lane {
   private readonly waiting: Array<() => void> = [];
 
   constructor(pool: () => Pool, private readonly idle: () => void) {
-    this.loader = new DataLoader((batch) => insertEach(pool(), batch).finally(() => this.next()), {
-      cache: false,
-      maxBatchSize: MAX_BATCH,
-      // DataLoader keeps adding to a batch until its dispatch runs, so a batch held back here
-      // gathers every start that arrives while the previous one is in flight.
-      batchScheduleFn: (dispatch) => {
-        if (this.busy) {
-          this.waiting.push(dispatch);
-          return;
+    this.loader = new DataLoader(
+      async (batch) => {
+        try {
+          return await insertEach(pool(), batch);
+        } finally {
+          // Also when pool() throws (a data source being destroyed): the lane must not stay busy.
+          this.next();
         }
-        this.busy = true;
-        setImmediate(dispatch);
       },
-    });
+      {
+        cache: false,
+        maxBatchSize: MAX_BATCH,
+        // DataLoader keeps adding to a batch until its dispatch runs, so a batch held back here
+        // gathers every start that arrives while the previous one is in flight.
+        batchScheduleFn: (dispatch) => {
+          if (this.busy) {
+            this.waiting.push(dispatch);
+            return;
+          }
+          this.busy = true;
+          setImmediate(dispatch);
+        },
+      },
+    );
   }
 
   insert(insert: StartRunInsert): Promise<InsertRunOutcome> {

@@ -16,7 +16,9 @@ import { SingleFlight } from '../../caching/single-flight.js';
 const REFRESH_AHEAD = 0.8;
 
 export class WorkflowSnapshots {
-  private readonly byKey = new Map<string, { workflow: Workflow; readAt: number }>();
+  /** `read`: the sequence number of the read, so an older read finishing late never replaces a newer one. */
+  private readonly byKey = new Map<string, { workflow: Workflow; readAt: number; read: number }>();
+  private readsStarted = 0;
   /** The requests of a burst that find the snapshot old share one read. */
   private readonly reads = new SingleFlight<string, Workflow>();
 
@@ -25,7 +27,10 @@ export class WorkflowSnapshots {
     private readonly limit = 1_000,
   ) {}
 
-  /** The cached snapshot when young enough and `fresh` is false; otherwise read (NOT_FOUND when absent) and cache. */
+  /**
+   * The cached snapshot when young enough and `fresh` is false; otherwise read (NOT_FOUND when
+   * absent) and cache. `db` must not be a transaction's manager: a renewal may outlive the call.
+   */
   async get(db: Tx, key: string, fresh: boolean, now = Date.now()): Promise<Workflow> {
     const cached = this.byKey.get(key);
     if (!fresh && cached && now - cached.readAt < this.maxAgeMs) {
@@ -46,10 +51,13 @@ export class WorkflowSnapshots {
   }
 
   private async read(db: Tx, key: string, now: number): Promise<Workflow> {
+    const read = ++this.readsStarted;
     const workflow = await loadWorkflow(db, key);
+    // A renewal that began before a publish can finish after the fresh read that followed it.
+    if ((this.byKey.get(key)?.read ?? 0) > read) return workflow;
     this.byKey.delete(key); // re-insert at the end: the oldest entry is the one evicted
     if (this.byKey.size >= this.limit) this.byKey.delete(this.byKey.keys().next().value!);
-    this.byKey.set(key, { workflow, readAt: now });
+    this.byKey.set(key, { workflow, readAt: now, read });
     return workflow;
   }
 }
