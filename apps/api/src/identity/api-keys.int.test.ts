@@ -104,7 +104,7 @@ describe('stored hash', () => {
     } as unknown as DataSource;
     const settled = async () => {
       await Promise.all(pending);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setImmediate(resolve)); // the renewal's own continuation
     };
     const at = async (ms: number) => (vi.setSystemTime(start + ms), (await authenticateApiKey(counting, secret, { allowDevelopmentKeys: false }))?.email ?? null);
     const start = Date.now();
